@@ -1,0 +1,13 @@
+package dev.dynsecret;
+
+/**
+ * A write lost a race: the stored lease changed since it was read (its version moved on), or a
+ * lease with the same id exists already. Nothing was overwritten; read again and decide.
+ */
+public class ConflictException extends DynamicSecretException {
+  private static final long serialVersionUID = 1L;
+
+  public ConflictException(String message) {
+    super(message);
+  }
+}

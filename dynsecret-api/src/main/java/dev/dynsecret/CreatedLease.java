@@ -1,0 +1,22 @@
+package dev.dynsecret;
+
+import java.util.Objects;
+
+/**
+ * The result of {@link LeaseManager#create}: the lease, and the secret data, which is handed out
+ * this once and never again. {@link #toString()} does not show the secret data.
+ *
+ * @param lease the lease as stored, {@link LeaseState#ACTIVE}
+ * @param secretData the credential for the caller
+ */
+public record CreatedLease(Lease lease, SecretData secretData) {
+  public CreatedLease {
+    Objects.requireNonNull(lease, "lease");
+    Objects.requireNonNull(secretData, "secretData");
+  }
+
+  @Override
+  public String toString() {
+    return "CreatedLease[lease=" + lease + ", secretData=" + secretData + "]";
+  }
+}

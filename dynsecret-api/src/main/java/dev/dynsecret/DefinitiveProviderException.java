@@ -1,0 +1,22 @@
+package dev.dynsecret;
+
+/**
+ * A provider failure that retrying cannot fix. A revocation that fails this way moves the lease to
+ * {@link LeaseState#REVOCATION_FAILED} at once.
+ */
+public class DefinitiveProviderException extends ProviderException {
+  private static final long serialVersionUID = 1L;
+
+  public DefinitiveProviderException(String message) {
+    super(message, null);
+  }
+
+  public DefinitiveProviderException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  @Override
+  public boolean isTransient() {
+    return false;
+  }
+}

@@ -1,0 +1,19 @@
+package dev.dynsecret;
+
+/**
+ * The root of every exception dynsecret throws. It is unchecked; catch a subclass to react to one
+ * kind of failure, or this type to catch them all.
+ *
+ * <p>No message of this hierarchy ever contains secret data, provider credentials or tokens.
+ */
+public class DynamicSecretException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public DynamicSecretException(String message) {
+    super(message);
+  }
+
+  public DynamicSecretException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

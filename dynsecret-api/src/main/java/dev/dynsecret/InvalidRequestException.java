@@ -1,0 +1,26 @@
+package dev.dynsecret;
+
+/**
+ * A request or configuration that can never succeed as given: a missing or malformed field, a TTL
+ * out of range, an unknown provider type. The message names the field and the rule it broke;
+ * nothing already stored was changed.
+ */
+public class InvalidRequestException extends DynamicSecretException {
+  private static final long serialVersionUID = 1L;
+
+  private final String field;
+
+  /**
+   * @param field the name of the offending field, as the user spelled it in configuration
+   * @param rule what the field must satisfy, phrased to follow the field name
+   */
+  public InvalidRequestException(String field, String rule) {
+    super(field + ": " + rule);
+    this.field = field;
+  }
+
+  /** The name of the field that broke a rule. */
+  public String field() {
+    return field;
+  }
+}

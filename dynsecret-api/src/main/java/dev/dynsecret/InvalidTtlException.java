@@ -1,0 +1,13 @@
+package dev.dynsecret;
+
+/**
+ * A TTL that is not positive or would pass a limit: the definition's max TTL on create, or the
+ * lease's hard limit on renew. The message states the limit.
+ */
+public class InvalidTtlException extends InvalidRequestException {
+  private static final long serialVersionUID = 1L;
+
+  public InvalidTtlException(String field, String rule) {
+    super(field, rule);
+  }
+}

@@ -1,0 +1,10 @@
+package dev.dynsecret;
+
+/** A create refused because the dynamic secret already has as many live leases as it allows. */
+public class LeaseLimitExceededException extends DynamicSecretException {
+  private static final long serialVersionUID = 1L;
+
+  public LeaseLimitExceededException(String message) {
+    super(message);
+  }
+}

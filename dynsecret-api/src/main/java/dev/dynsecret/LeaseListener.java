@@ -1,0 +1,38 @@
+package dev.dynsecret;
+
+/**
+ * Hears every step of every lease's life. Override only the methods you need; each default does
+ * nothing. Listeners are called on the thread that did the work, after the step is stored; one
+ * that throws is logged and ignored, and never changes what the engine does. Leases carry no secret
+ * data, so listeners never see any.
+ */
+public interface LeaseListener {
+  /** A lease was created and is active. */
+  default void created(Lease lease) {}
+
+  /** A lease's expiry was moved. */
+  default void renewed(Lease lease) {}
+
+  /**
+   * A lease was revoked by a caller, forced, or because its secret was removed; see {@link
+   * Lease#revokeReason()}.
+   */
+  default void revoked(Lease lease) {}
+
+  /** A lease's TTL ran out and its credential was deleted. */
+  default void expired(Lease lease) {}
+
+  /**
+   * An attempt to delete a lease's credential failed and will be tried again at {@link
+   * Lease#nextAttemptAt()}.
+   */
+  default void revocationRetryScheduled(Lease lease) {}
+
+  /** Revocation ran out of attempts or failed definitively; the lease needs an operator. */
+  default void revocationFailed(Lease lease) {}
+
+  /**
+   * A lease whose create did not complete was cleaned up: any credential made for it was deleted.
+   */
+  default void reconciled(Lease lease) {}
+}

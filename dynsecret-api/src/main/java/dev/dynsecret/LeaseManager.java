@@ -1,0 +1,425 @@
+package dev.dynsecret;
+
+import dev.dynsecret.internal.DueWorkRunner;
+import dev.dynsecret.internal.EngineSettings;
+import dev.dynsecret.internal.LeaseEngine;
+import dev.dynsecret.internal.Listeners;
+import dev.dynsecret.internal.ProviderRegistry;
+import dev.dynsecret.spi.DynamicSecretProvider;
+import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.spi.LeaseStore;
+import dev.dynsecret.spi.Page;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The entry point: creates, renews and revokes leases of registered dynamic secrets, and expires
+ * them in the background.
+ *
+ * <pre>{@code
+ * try (LeaseManager leases = LeaseManager.builder().store(new MemoryLeaseStore()).build()) {
+ *   leases.register(DynamicSecret.builder("orders-api")
+ *       .provider("ibm-api-connect", config)
+ *       .defaultTtl(Duration.ofHours(1)).maxTtl(Duration.ofHours(8)).build());
+ *   leases.start();
+ *   CreatedLease created = leases.create("orders-api");
+ *   Secret clientSecret = created.secretData().get("CLIENT_SECRET");
+ *   ...
+ *   leases.revoke(created.lease().id());
+ * }
+ * }</pre>
+ *
+ * <p>A manager is safe to use from many threads. Several managers (one per application instance)
+ * may share one {@link LeaseStore}: each due lease is revoked by exactly one of them. Every manager
+ * must register the same dynamic secrets, since definitions are configuration and are not stored.
+ */
+public final class LeaseManager implements AutoCloseable {
+  private final EngineSettings settings;
+  private final LeaseEngine engine;
+  private final DueWorkRunner runner;
+
+  private LeaseManager(EngineSettings settings) {
+    this.settings = settings;
+    this.engine = new LeaseEngine(settings);
+    this.runner = new DueWorkRunner(engine, settings);
+  }
+
+  /** A builder; only {@link Builder#store} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The id this manager claims due work under. */
+  public String nodeId() {
+    return settings.nodeId();
+  }
+
+  // ------------------------------------------------------------- dynamic secrets
+
+  /**
+   * Registers a dynamic secret. Its provider is looked up by type and checks the configuration;
+   * the external system is not called (see {@link #verify}).
+   *
+   * @throws InvalidRequestException if no provider has the type or the configuration is invalid
+   * @throws ConflictException if a secret of that name is registered already
+   */
+  public void register(DynamicSecret secret) {
+    engine.register(Objects.requireNonNull(secret, "secret"));
+  }
+
+  /**
+   * Replaces a registered dynamic secret's definition, for example to rotate its provider
+   * credentials. Existing leases keep their expiry and hard limit.
+   *
+   * @throws NotFoundException if no secret of that name is registered
+   */
+  public void update(DynamicSecret secret) {
+    engine.update(Objects.requireNonNull(secret, "secret"));
+  }
+
+  /**
+   * Revokes every lease of the secret, then unregisters it.
+   *
+   * @throws DynamicSecretException if some lease could not be revoked; the secret then stays
+   *     registered so that the background retries can go on. Use {@link #forceRemove} to give up.
+   */
+  public void remove(String secretName) {
+    engine.remove(secretName, false);
+  }
+
+  /**
+   * Revokes every lease of the secret, marks those whose credential the provider could not delete
+   * as revoked anyway (their history says so), then unregisters it.
+   */
+  public void forceRemove(String secretName) {
+    engine.remove(secretName, true);
+  }
+
+  /** The registered secret named {@code name}, if any. */
+  public Optional<DynamicSecret> secret(String name) {
+    return engine.secret(name);
+  }
+
+  /** Every registered secret. */
+  public List<DynamicSecret> secrets() {
+    return engine.secrets();
+  }
+
+  /**
+   * Checks the secret's configuration against the external system: reachable, credentials
+   * accepted, target present, permissions sufficient.
+   *
+   * @throws ProviderException whose message says which step failed
+   */
+  public void verify(String secretName) {
+    engine.verify(secretName);
+  }
+
+  // ------------------------------------------------------------- leases
+
+  /** Creates a lease with the secret's default TTL; see {@link #create(String, Duration)}. */
+  public CreatedLease create(String secretName) {
+    return engine.create(secretName, null);
+  }
+
+  /**
+   * Creates a lease: records it as pending, asks the provider for a credential, marks it active
+   * and returns the secret data. This is the only time the secret data is available.
+   *
+   * @param ttl how long the lease lives, at most the secret's max TTL; null for the default
+   * @throws InvalidTtlException if the TTL is not positive or exceeds the max TTL
+   * @throws LeaseLimitExceededException if the secret has as many leases as it allows
+   * @throws NotFoundException if no secret of that name is registered
+   * @throws ProviderException if the provider failed; a transient failure leaves the lease for
+   *     reconciliation, which deletes any credential that was made
+   */
+  public CreatedLease create(String secretName, Duration ttl) {
+    return engine.create(secretName, ttl);
+  }
+
+  /**
+   * The lease with {@code leaseId}.
+   *
+   * @throws NotFoundException if there is none (it may have been purged)
+   */
+  public Lease get(String leaseId) {
+    return engine.get(leaseId);
+  }
+
+  /** The lease with {@code leaseId}, if stored. */
+  public Optional<Lease> find(String leaseId) {
+    return engine.find(leaseId);
+  }
+
+  /** A page of leases; follow {@link Page#nextCursor()} with {@link LeaseQuery#after}. */
+  public Page<Lease> list(LeaseQuery query) {
+    return engine.list(Objects.requireNonNull(query, "query"));
+  }
+
+  /** Renews with the secret's default TTL; see {@link #renew(String, Duration)}. */
+  public Lease renew(String leaseId) {
+    return engine.renew(leaseId, null);
+  }
+
+  /**
+   * Sets the lease's expiry to now + {@code ttl}.
+   *
+   * @param ttl null for the secret's default TTL
+   * @throws InvalidTtlException if the new expiry would pass the lease's hard limit ({@code
+   *     createdAt + maxTtl}); the message says how much time can still be granted
+   * @throws LeaseStateException if the lease has expired, is being revoked, or is revoked
+   */
+  public Lease renew(String leaseId, Duration ttl) {
+    return engine.renew(leaseId, ttl);
+  }
+
+  /**
+   * Deletes the lease's credential and marks the lease {@link LeaseState#REVOKED}. Idempotent: a
+   * revoked lease is returned as is without calling the provider, and a credential that is already
+   * gone counts as deleted. A {@link LeaseState#REVOCATION_FAILED} lease is tried again.
+   *
+   * @return the lease; if another worker is revoking it right now, as that worker left it
+   * @throws TransientProviderException if the provider failed; the lease records the failure and
+   *     the revocation is retried in the background
+   * @throws DefinitiveProviderException if the provider can never delete it; the lease is now
+   *     {@link LeaseState#REVOCATION_FAILED}
+   */
+  public Lease revoke(String leaseId) {
+    return engine.revoke(leaseId, RevokeReason.MANUAL);
+  }
+
+  /**
+   * Marks the lease revoked even if the provider cannot delete the credential. The provider is
+   * still asked; if it fails, the lease's {@link Lease#lastError()} says the deletion was not
+   * confirmed.
+   */
+  public Lease forceRevoke(String leaseId) {
+    return engine.forceRevoke(leaseId);
+  }
+
+  /**
+   * Revokes every unfinished lease of a secret.
+   *
+   * @return how many leases were revoked
+   * @throws DynamicSecretException if some could not be revoked now (they are retried)
+   */
+  public int revokeAll(String secretName) {
+    return engine.revokeAll(secretName);
+  }
+
+  // ------------------------------------------------------------- background work
+
+  /**
+   * Starts background work: every poll interval, due leases are claimed and worked (expired
+   * leases revoked, failed revocations retried, abandoned creates reconciled) and old history is
+   * purged. Calling it twice does nothing.
+   */
+  public void start() {
+    runner.start();
+  }
+
+  /**
+   * Works every lease that is due now on the calling thread (and the worker threads), then
+   * returns. {@link #start()} does this periodically; call it directly to drive the engine from
+   * your own scheduler or from a test with a controlled clock.
+   *
+   * @return how many due leases were worked
+   */
+  public int processDue() {
+    return runner.processDueNow();
+  }
+
+  /**
+   * Deletes revoked leases whose history is older than the retention period. Background work
+   * does this periodically.
+   *
+   * @return how many leases were deleted
+   */
+  public int purgeHistory() {
+    return engine.purgeHistory();
+  }
+
+  /**
+   * Stops background work, waiting for the pass in progress, and releases provider resources.
+   * The store is left open: it belongs to the caller.
+   */
+  @Override
+  public void close() {
+    runner.close();
+    engine.closeSecrets();
+  }
+
+  /** Configures a {@link LeaseManager}. */
+  public static final class Builder {
+    private LeaseStore store;
+    private final List<DynamicSecretProvider<?>> providers = new ArrayList<>();
+    private boolean discoverProviders = true;
+    private final List<LeaseListener> listeners = new ArrayList<>();
+    private final List<DynamicSecret> secrets = new ArrayList<>();
+    private Clock clock = Clock.systemUTC();
+    private String nodeId;
+    private Duration pollInterval = Duration.ofSeconds(5);
+    private int parallelism = 4;
+    private int batchSize = 100;
+    private Duration claimTimeout = Duration.ofMinutes(2);
+    private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    private Duration pendingGrace = Duration.ofMinutes(5);
+    private Duration historyRetention = Duration.ofDays(7);
+
+    private Builder() {}
+
+    /** Where leases are kept. Required. */
+    public Builder store(LeaseStore store) {
+      this.store = store;
+      return this;
+    }
+
+    /** Registers a provider explicitly; it wins over one of the same type found by ServiceLoader. */
+    public Builder provider(DynamicSecretProvider<?> provider) {
+      providers.add(Objects.requireNonNull(provider, "provider"));
+      return this;
+    }
+
+    /** Whether to look providers up with {@link java.util.ServiceLoader}. Default true. */
+    public Builder discoverProviders(boolean discover) {
+      this.discoverProviders = discover;
+      return this;
+    }
+
+    /** Adds a listener for lifecycle steps. */
+    public Builder listener(LeaseListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** A dynamic secret to register when the manager is built. */
+    public Builder secret(DynamicSecret secret) {
+      secrets.add(Objects.requireNonNull(secret, "secret"));
+      return this;
+    }
+
+    /** The clock all times come from. Default: the system clock in UTC. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The name this manager claims due work under; must differ between managers sharing a store.
+     * Default: host name, process id and a random suffix.
+     */
+    public Builder nodeId(String nodeId) {
+      this.nodeId = nodeId;
+      return this;
+    }
+
+    /** How often background work looks for due leases. Default 5 s. */
+    public Builder pollInterval(Duration interval) {
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /** How many due leases are worked at once. Default 4. */
+    public Builder parallelism(int threads) {
+      this.parallelism = threads;
+      return this;
+    }
+
+    /** How many due leases are claimed at a time. Default 100. */
+    public Builder batchSize(int size) {
+      this.batchSize = size;
+      return this;
+    }
+
+    /**
+     * How long a claim on a due lease lasts; if the claiming node dies, another takes the lease
+     * over after this. It must exceed the longest provider call. Default 2 min.
+     */
+    public Builder claimTimeout(Duration timeout) {
+      this.claimTimeout = timeout;
+      return this;
+    }
+
+    /** How failed revocations are retried. Default {@link RetryPolicy#DEFAULT}. */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
+      return this;
+    }
+
+    /**
+     * How long a lease may stay pending before reconciliation treats its creator as dead and
+     * deletes any credential made for it. It must exceed the longest provider create. Default 5
+     * min.
+     */
+    public Builder pendingGracePeriod(Duration grace) {
+      this.pendingGrace = grace;
+      return this;
+    }
+
+    /** How long revoked leases stay readable as history before they are purged. Default 7 days. */
+    public Builder historyRetention(Duration retention) {
+      this.historyRetention = retention;
+      return this;
+    }
+
+    /**
+     * Builds the manager and registers the secrets given to {@link #secret}. Background work
+     * starts with {@link LeaseManager#start()}.
+     *
+     * @throws InvalidRequestException naming the first setting that is missing or out of range
+     */
+    public LeaseManager build() {
+      if (store == null) {
+        throw new InvalidRequestException("store", "is required");
+      }
+      requirePositive("pollInterval", pollInterval);
+      requirePositive("claimTimeout", claimTimeout);
+      requirePositive("pendingGracePeriod", pendingGrace);
+      requirePositive("historyRetention", historyRetention);
+      if (parallelism < 1 || parallelism > 1024) {
+        throw new InvalidRequestException("parallelism", "must be 1 to 1024; was " + parallelism);
+      }
+      if (batchSize < 1 || batchSize > 10_000) {
+        throw new InvalidRequestException("batchSize", "must be 1 to 10000; was " + batchSize);
+      }
+      String node = nodeId == null ? defaultNodeId() : nodeId;
+      if (node.isBlank() || node.length() > 128) {
+        throw new InvalidRequestException("nodeId", "must be 1 to 128 characters");
+      }
+      ProviderRegistry registry = ProviderRegistry.create(
+          providers, discoverProviders, Thread.currentThread().getContextClassLoader());
+      LeaseManager manager = new LeaseManager(new EngineSettings(store, registry,
+          new Listeners(listeners), clock, node, pollInterval, parallelism, batchSize,
+          claimTimeout, retryPolicy, pendingGrace, historyRetention));
+      try {
+        secrets.forEach(manager::register);
+      } catch (RuntimeException e) {
+        manager.close();
+        throw e;
+      }
+      return manager;
+    }
+
+    private static void requirePositive(String field, Duration value) {
+      if (value == null || value.isZero() || value.isNegative()) {
+        throw new InvalidRequestException(field, "must be a positive duration; was " + value);
+      }
+    }
+
+    private static String defaultNodeId() {
+      String host;
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (Exception e) {
+        host = "localhost";
+      }
+      return host + "-" + ProcessHandle.current().pid() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 16));
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dev.dynsecret;
+
+/**
+ * An operation the lease's current state does not allow, such as renewing a lease that has
+ * expired or been revoked. The message names the state.
+ */
+public class LeaseStateException extends DynamicSecretException {
+  private static final long serialVersionUID = 1L;
+
+  private final LeaseState state;
+
+  public LeaseStateException(String message, LeaseState state) {
+    super(message);
+    this.state = state;
+  }
+
+  /** The state the lease was in when the operation was refused. */
+  public LeaseState state() {
+    return state;
+  }
+}

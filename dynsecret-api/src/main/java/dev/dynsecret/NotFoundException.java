@@ -1,0 +1,10 @@
+package dev.dynsecret;
+
+/** No lease, dynamic secret or provider exists under the given name or id. */
+public class NotFoundException extends DynamicSecretException {
+  private static final long serialVersionUID = 1L;
+
+  public NotFoundException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,28 @@
+package dev.dynsecret;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A provider could not do what was asked of the external system. {@link TransientProviderException}
+ * is worth retrying (timeouts, dropped connections, 429, 5xx); {@link DefinitiveProviderException}
+ * can never succeed as asked (bad credentials, missing permission, unknown application).
+ *
+ * <p>Providers must build messages from status codes and the system's error text only, never from
+ * request bodies, headers or tokens.
+ */
+public abstract class ProviderException extends DynamicSecretException {
+  private static final long serialVersionUID = 1L;
+
+  protected ProviderException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /** Whether the same call may succeed if tried again later. */
+  public abstract boolean isTransient();
+
+  /** How long the system asked callers to wait before trying again, if it said. */
+  public Optional<Duration> retryAfter() {
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,37 @@
+package dev.dynsecret;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** A provider failure that may pass: the engine retries it with backoff. */
+public class TransientProviderException extends ProviderException {
+  private static final long serialVersionUID = 1L;
+
+  private final Duration retryAfter;
+
+  public TransientProviderException(String message) {
+    this(message, null, null);
+  }
+
+  public TransientProviderException(String message, Throwable cause) {
+    this(message, cause, null);
+  }
+
+  /**
+   * @param retryAfter how long the system asked to wait, or null if it did not say
+   */
+  public TransientProviderException(String message, Throwable cause, Duration retryAfter) {
+    super(message, cause);
+    this.retryAfter = retryAfter;
+  }
+
+  @Override
+  public boolean isTransient() {
+    return true;
+  }
+
+  @Override
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
+  }
+}

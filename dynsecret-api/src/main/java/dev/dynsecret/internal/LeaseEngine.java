@@ -1,0 +1,697 @@
+package dev.dynsecret.internal;
+
+import static dev.dynsecret.internal.Durations.format;
+
+import dev.dynsecret.ConflictException;
+import dev.dynsecret.CreatedLease;
+import dev.dynsecret.DefinitiveProviderException;
+import dev.dynsecret.DynamicSecret;
+import dev.dynsecret.DynamicSecretException;
+import dev.dynsecret.InvalidRequestException;
+import dev.dynsecret.InvalidTtlException;
+import dev.dynsecret.Lease;
+import dev.dynsecret.LeaseLimitExceededException;
+import dev.dynsecret.LeaseListener;
+import dev.dynsecret.LeaseState;
+import dev.dynsecret.LeaseStateException;
+import dev.dynsecret.NotFoundException;
+import dev.dynsecret.ProviderException;
+import dev.dynsecret.RevokeReason;
+import dev.dynsecret.StoreException;
+import dev.dynsecret.TransientProviderException;
+import dev.dynsecret.spi.CreatedCredential;
+import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.spi.LeaseStore;
+import dev.dynsecret.spi.Page;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lease lifecycle: create, renew, revoke, expire, retry and reconcile, as
+ * {@code lease-semantics.md} describes them. Every write is a compare-and-set on the lease's
+ * version, and every provider call that deletes a credential happens only while this node holds
+ * the lease's claim, so that across nodes each lease is revoked by one node at a time.
+ */
+public final class LeaseEngine {
+  private static final Logger log = LoggerFactory.getLogger(LeaseEngine.class);
+
+  /** States whose leases may still hold a live credential. */
+  private static final Set<LeaseState> UNFINISHED =
+      EnumSet.of(LeaseState.PENDING, LeaseState.ACTIVE, LeaseState.REVOCATION_FAILED);
+
+  private static final Set<LeaseState> COUNTED_AGAINST_LIMIT =
+      EnumSet.of(LeaseState.PENDING, LeaseState.ACTIVE);
+
+  private static final int WRITE_RETRIES = 5;
+
+  private final EngineSettings settings;
+  private final LeaseStore store;
+  private final Map<String, BoundSecret<?>> secrets = new ConcurrentHashMap<>();
+
+  public LeaseEngine(EngineSettings settings) {
+    this.settings = settings;
+    this.store = settings.store();
+  }
+
+  private Instant now() {
+    return settings.clock().instant();
+  }
+
+  // ---------------------------------------------------------------- dynamic secrets
+
+  public void register(DynamicSecret definition) {
+    BoundSecret<?> bound = bind(definition);
+    if (secrets.putIfAbsent(definition.name(), bound) != null) {
+      bound.close();
+      throw new ConflictException("a dynamic secret named '" + definition.name()
+          + "' is registered already; use update to replace it");
+    }
+    log.info("Registered dynamic secret '{}' (provider {}, default TTL {}, max TTL {})",
+        definition.name(), definition.providerType(), format(definition.defaultTtl()),
+        format(definition.maxTtl()));
+  }
+
+  public void update(DynamicSecret definition) {
+    requireSecret(definition.name());
+    BoundSecret<?> bound = bind(definition);
+    BoundSecret<?> previous = secrets.put(definition.name(), bound);
+    if (previous != null) {
+      previous.close();
+    }
+    log.info("Updated dynamic secret '{}'", definition.name());
+  }
+
+  private BoundSecret<?> bind(DynamicSecret definition) {
+    return BoundSecret.bind(definition, settings.providers().get(definition.providerType()));
+  }
+
+  public Optional<DynamicSecret> secret(String name) {
+    return Optional.ofNullable(secrets.get(name)).map(BoundSecret::definition);
+  }
+
+  public List<DynamicSecret> secrets() {
+    return secrets.values().stream().map(BoundSecret::definition).toList();
+  }
+
+  private BoundSecret<?> requireSecret(String name) {
+    if (name == null) {
+      throw new InvalidRequestException("secretName", "is required");
+    }
+    BoundSecret<?> bound = secrets.get(name);
+    if (bound == null) {
+      throw new NotFoundException("no dynamic secret named '" + name + "' is registered; registered: "
+          + secrets.keySet());
+    }
+    return bound;
+  }
+
+  public void verify(String secretName) {
+    requireSecret(secretName).verify();
+  }
+
+  /**
+   * Revokes every unfinished lease of the secret, then unregisters it. Without {@code force}, a
+   * lease that cannot be revoked keeps the secret registered (so its retries can go on) and the
+   * call fails; with {@code force}, such leases are marked revoked anyway.
+   */
+  public void remove(String name, boolean force) {
+    BoundSecret<?> bound = requireSecret(name);
+    RevokeOutcome outcome = revokeEach(name, RevokeReason.SECRET_REMOVED, force);
+    if (outcome.failed() > 0 && !force) {
+      throw new DynamicSecretException(outcome.failed() + " of " + outcome.total()
+          + " leases of dynamic secret '" + name + "' could not be revoked (last error: "
+          + outcome.lastError() + "); the secret stays registered so their revocation is retried."
+          + " Remove it with force to mark them revoked anyway");
+    }
+    secrets.remove(name, bound);
+    bound.close();
+    log.info("Removed dynamic secret '{}' ({} leases revoked{})", name, outcome.total(),
+        force && outcome.failed() > 0 ? ", " + outcome.failed() + " of them forced" : "");
+  }
+
+  public int revokeAll(String secretName) {
+    requireSecret(secretName);
+    RevokeOutcome outcome = revokeEach(secretName, RevokeReason.MANUAL, false);
+    if (outcome.failed() > 0) {
+      throw new DynamicSecretException(outcome.failed() + " of " + outcome.total()
+          + " leases of dynamic secret '" + secretName + "' could not be revoked now and will be"
+          + " retried (last error: " + outcome.lastError() + ")");
+    }
+    return outcome.total();
+  }
+
+  private record RevokeOutcome(int total, int failed, String lastError) {}
+
+  private RevokeOutcome revokeEach(String secretName, RevokeReason reason, boolean force) {
+    int total = 0;
+    int failed = 0;
+    String lastError = null;
+    LeaseQuery query = LeaseQuery.bySecret(secretName, 500).withStates(UNFINISHED);
+    while (true) {
+      Page<Lease> page = store.query(query);
+      for (Lease lease : page.items()) {
+        total++;
+        try {
+          Lease result = revoke(lease.id(), reason);
+          if (result.state() != LeaseState.REVOKED) {
+            throw new DynamicSecretException("lease " + lease.id() + " is still being revoked");
+          }
+        } catch (DynamicSecretException e) {
+          lastError = e.getMessage();
+          if (force) {
+            forceRevoke(lease.id(), reason, e.getMessage());
+          } else {
+            failed++;
+          }
+        }
+      }
+      if (!page.hasNext()) {
+        return new RevokeOutcome(total, failed, lastError);
+      }
+      query = query.after(page.nextCursor());
+    }
+  }
+
+  // ---------------------------------------------------------------- create
+
+  public CreatedLease create(String secretName, Duration requestedTtl) {
+    BoundSecret<?> bound = requireSecret(secretName);
+    DynamicSecret definition = bound.definition();
+    Duration ttl = checkCreateTtl(definition, requestedTtl);
+    checkLeaseLimit(definition);
+
+    Instant now = now();
+    Lease pending = Lease.builder()
+        .id(LeaseIds.next(settings.clock()))
+        .secretName(secretName)
+        .state(LeaseState.PENDING)
+        .createdAt(now)
+        .expiresAt(now.plus(ttl))
+        .hardLimitAt(now.plus(definition.maxTtl()))
+        // The creating node holds the lease until the grace period ends; if it dies first, the
+        // claim lapses and another node reconciles the lease.
+        .claimedBy(settings.nodeId())
+        .dueAt(now.plus(settings.pendingGrace()))
+        .build();
+    store.insert(pending);
+
+    CreatedCredential credential;
+    try {
+      credential = bound.create(pending);
+    } catch (RuntimeException e) {
+      throw createFailed(pending, e);
+    }
+
+    Lease active = pending.toBuilder()
+        .state(LeaseState.ACTIVE)
+        .externalId(credential.externalId())
+        .metadata(credential.metadata())
+        .claimedBy(null)
+        .dueAt(pending.expiresAt())
+        .build();
+    Lease stored;
+    try {
+      stored = store.update(active);
+    } catch (RuntimeException e) {
+      throw activationFailed(bound, active, e);
+    }
+    log.info("Created lease {} of '{}' (expires {})", stored.id(), secretName, stored.expiresAt());
+    fire("created", stored, LeaseListener::created);
+    return new CreatedLease(stored, credential.secretData());
+  }
+
+  private Duration checkCreateTtl(DynamicSecret definition, Duration requested) {
+    Duration ttl = requested == null ? definition.defaultTtl() : requested;
+    requirePositiveTtl(ttl);
+    if (ttl.compareTo(definition.maxTtl()) > 0) {
+      throw new InvalidTtlException("ttl", "must not exceed the max TTL " + format(definition.maxTtl())
+          + " of dynamic secret '" + definition.name() + "'; was " + format(ttl));
+    }
+    return ttl;
+  }
+
+  private static void requirePositiveTtl(Duration ttl) {
+    if (ttl.isZero() || ttl.isNegative()) {
+      throw new InvalidTtlException("ttl", "must be positive; was " + format(ttl));
+    }
+  }
+
+  private void checkLeaseLimit(DynamicSecret definition) {
+    if (definition.leaseLimit().isEmpty()) {
+      return;
+    }
+    int limit = definition.leaseLimit().getAsInt();
+    long live = store.count(definition.name(), COUNTED_AGAINST_LIMIT);
+    if (live >= limit) {
+      throw new LeaseLimitExceededException("dynamic secret '" + definition.name() + "' has " + live
+          + " leases, its limit is " + limit + "; revoke a lease or raise leaseLimit");
+    }
+  }
+
+  /**
+   * The provider failed to create. A definitive failure made nothing, so the lease is closed at
+   * once; after any other failure the credential may exist, so the lease is left pending and due
+   * now, for reconciliation to look it up by name and delete it.
+   */
+  private RuntimeException createFailed(Lease pending, RuntimeException cause) {
+    boolean definitive = cause instanceof DefinitiveProviderException;
+    String message = "creating a credential for lease " + pending.id() + " of '"
+        + pending.secretName() + "' failed: " + cause.getMessage();
+    Instant now = now();
+    Lease.Builder failed = pending.toBuilder().lastError(describe(cause)).claimedBy(null);
+    if (definitive) {
+      failed.state(LeaseState.REVOKED).revokeReason(RevokeReason.CREATE_FAILED).revokedAt(now)
+          .revokedBy(settings.nodeId()).dueAt(null);
+    } else {
+      failed.dueAt(now);
+      message += "; any credential it left behind will be deleted by reconciliation";
+    }
+    try {
+      store.update(failed.build());
+    } catch (RuntimeException storeFailure) {
+      // The lease stays pending with its grace-period claim, so reconciliation still finds it.
+      log.warn("Could not record the failed create of lease {}: {}", pending.id(),
+          storeFailure.getMessage());
+    }
+    log.warn("Create of lease {} of '{}' failed: {}", pending.id(), pending.secretName(),
+        cause.getMessage());
+    return definitive
+        ? new DefinitiveProviderException(message, cause)
+        : new TransientProviderException(message, cause, retryAfterOf(cause));
+  }
+
+  /** The credential exists but the lease could not be marked active: delete it at once. */
+  private RuntimeException activationFailed(BoundSecret<?> bound, Lease active, RuntimeException e) {
+    String message = "lease " + active.id() + " of '" + active.secretName()
+        + "' could not be recorded as active (" + e.getMessage() + ")";
+    try {
+      bound.revoke(active);
+      message += "; its credential was revoked";
+      closeAfterFailedActivation(active);
+    } catch (RuntimeException revokeFailure) {
+      message += "; revoking its credential failed too (" + revokeFailure.getMessage()
+          + "), reconciliation will delete it";
+    }
+    log.warn(message);
+    return e instanceof StoreException || e instanceof ConflictException
+        ? new StoreException(message, e)
+        : new DynamicSecretException(message, e);
+  }
+
+  private void closeAfterFailedActivation(Lease active) {
+    try {
+      Lease current = store.find(active.id()).orElse(null);
+      if (current != null && current.state() == LeaseState.PENDING) {
+        store.update(current.toBuilder().state(LeaseState.REVOKED)
+            .revokeReason(RevokeReason.CREATE_FAILED).revokedAt(now()).revokedBy(settings.nodeId())
+            .claimedBy(null).dueAt(null).lastError("could not be recorded as active").build());
+      }
+    } catch (RuntimeException ignored) {
+      // Still pending: reconciliation will look the (already deleted) credential up and close it.
+    }
+  }
+
+  // ---------------------------------------------------------------- read
+
+  public Optional<Lease> find(String leaseId) {
+    return store.find(requireLeaseId(leaseId));
+  }
+
+  public Lease get(String leaseId) {
+    return find(leaseId).orElseThrow(() -> new NotFoundException("no lease with id '" + leaseId + "'"));
+  }
+
+  public Page<Lease> list(LeaseQuery query) {
+    return store.query(query);
+  }
+
+  private static String requireLeaseId(String leaseId) {
+    if (leaseId == null || leaseId.isBlank()) {
+      throw new InvalidRequestException("leaseId", "is required");
+    }
+    return leaseId;
+  }
+
+  // ---------------------------------------------------------------- renew
+
+  public Lease renew(String leaseId, Duration requestedTtl) {
+    for (int attempt = 0; attempt < WRITE_RETRIES; attempt++) {
+      Lease lease = get(leaseId);
+      Instant now = now();
+      checkRenewable(lease, now);
+      BoundSecret<?> bound = requireSecret(lease.secretName());
+      Duration ttl = requestedTtl == null ? bound.definition().defaultTtl() : requestedTtl;
+      requirePositiveTtl(ttl);
+      Instant newExpiry = now.plus(ttl);
+      if (newExpiry.isAfter(lease.hardLimitAt())) {
+        Duration allowed = Duration.between(now, lease.hardLimitAt());
+        throw new InvalidTtlException("ttl", "renewing lease " + lease.id() + " by " + format(ttl)
+            + " would pass its hard limit " + lease.hardLimitAt() + " (created + max TTL); at most "
+            + format(allowed) + " can still be granted");
+      }
+      bound.renew(lease, newExpiry);
+      try {
+        Lease renewed = store.update(
+            lease.toBuilder().expiresAt(newExpiry).renewedAt(now).dueAt(newExpiry).build());
+        log.info("Renewed lease {} until {}", renewed.id(), renewed.expiresAt());
+        fire("renewed", renewed, LeaseListener::renewed);
+        return renewed;
+      } catch (ConflictException lostRace) {
+        // Someone changed the lease meanwhile (maybe the sweep claimed it): look again.
+      }
+    }
+    throw new ConflictException("lease " + leaseId + " kept changing while being renewed; try again");
+  }
+
+  private static void checkRenewable(Lease lease, Instant now) {
+    if (lease.state() != LeaseState.ACTIVE) {
+      throw new LeaseStateException("lease " + lease.id() + " cannot be renewed: it is "
+          + lease.state() + (lease.revokeReason() == null ? "" : " (" + lease.revokeReason() + ")"),
+          lease.state());
+    }
+    if (lease.revocationPending()) {
+      throw new LeaseStateException("lease " + lease.id()
+          + " cannot be renewed: its revocation is in progress (" + lease.revokeReason() + ")",
+          lease.state());
+    }
+    if (!lease.expiresAt().isAfter(now)) {
+      throw new LeaseStateException("lease " + lease.id() + " cannot be renewed: it expired at "
+          + lease.expiresAt(), lease.state());
+    }
+  }
+
+  // ---------------------------------------------------------------- revoke
+
+  /**
+   * Claims the lease and deletes its credential. Already revoked: returned as is, with no provider
+   * call. Claimed by a worker right now: that worker is revoking it; returned as is, with {@link
+   * Lease#revocationPending()} true. If the provider fails, the failure is recorded on the lease
+   * (a retry is scheduled, or the lease becomes {@code REVOCATION_FAILED}) and thrown.
+   */
+  public Lease revoke(String leaseId, RevokeReason reason) {
+    for (int attempt = 0; attempt < WRITE_RETRIES; attempt++) {
+      Lease lease = get(leaseId);
+      Instant now = now();
+      if (lease.state() == LeaseState.REVOKED) {
+        return lease;
+      }
+      if (claimLive(lease, now)) {
+        if (lease.state() == LeaseState.PENDING) {
+          throw new LeaseStateException("lease " + lease.id() + " is still being created; revoke it"
+              + " once create returns, or let reconciliation clean it up", lease.state());
+        }
+        return lease;
+      }
+      requireSecret(lease.secretName());
+      try {
+        Lease result = attemptRevocation(store.update(claim(lease, now, reason)));
+        if (result.state() != LeaseState.REVOKED) {
+          throw revocationFailure(result);
+        }
+        return result;
+      } catch (ConflictException lostRace) {
+        // Changed meanwhile (claimed by the sweep, renewed, revoked): read again and decide.
+      }
+    }
+    throw new ConflictException("lease " + leaseId + " kept changing while being revoked; try again");
+  }
+
+  /** Whether a worker (on any node, this one included) holds the lease now. */
+  private static boolean claimLive(Lease lease, Instant now) {
+    return lease.claimedBy() != null && lease.dueAt() != null && lease.dueAt().isAfter(now);
+  }
+
+  private Lease claim(Lease lease, Instant now, RevokeReason reason) {
+    Lease.Builder claimed = lease.toBuilder()
+        .claimedBy(settings.nodeId())
+        .dueAt(now.plus(settings.claimTimeout()));
+    if (lease.state() == LeaseState.REVOCATION_FAILED) {
+      // An operator's retry: back to pending revocation with a fresh attempt budget.
+      claimed.state(LeaseState.ACTIVE).revocationAttempts(0).nextAttemptAt(null);
+    }
+    if (lease.revokeReason() == null) {
+      claimed.revokeReason(reason);
+    }
+    return claimed.build();
+  }
+
+  /** The exception a caller gets for a lease whose revocation did not finish. */
+  private static ProviderException revocationFailure(Lease lease) {
+    String base = "revoking lease " + lease.id() + " failed: " + lease.lastError();
+    if (lease.state() == LeaseState.REVOCATION_FAILED) {
+      return new DefinitiveProviderException(base + "; the lease is REVOCATION_FAILED and needs an"
+          + " operator to retry or force-revoke it");
+    }
+    return new TransientProviderException(base + "; attempt " + (lease.revocationAttempts() + 1)
+        + " is scheduled for " + lease.nextAttemptAt());
+  }
+
+  /**
+   * Marks the lease revoked whatever the provider says. The provider is still asked to delete
+   * the credential; if it cannot, the lease's last error says so.
+   */
+  public Lease forceRevoke(String leaseId) {
+    return forceRevoke(leaseId, RevokeReason.FORCED, null);
+  }
+
+  private Lease forceRevoke(String leaseId, RevokeReason reason, String knownError) {
+    String error = knownError;
+    if (error == null) {
+      Lease lease = get(leaseId);
+      if (lease.state() == LeaseState.REVOKED) {
+        return lease;
+      }
+      error = tryProviderRevoke(lease);
+    }
+    for (int attempt = 0; attempt < WRITE_RETRIES; attempt++) {
+      Lease lease = get(leaseId);
+      if (lease.state() == LeaseState.REVOKED) {
+        return lease;
+      }
+      Lease forced = lease.toBuilder()
+          .state(LeaseState.REVOKED)
+          .revokeReason(reason)
+          .revokedAt(now())
+          .revokedBy(settings.nodeId())
+          .lastError(error == null ? lease.lastError()
+              : "forced without the provider confirming deletion: " + error)
+          .claimedBy(null)
+          .dueAt(null)
+          .nextAttemptAt(null)
+          .build();
+      try {
+        Lease stored = store.update(forced);
+        log.warn("Force-revoked lease {} of '{}'{}", stored.id(), stored.secretName(),
+            error == null ? "" : " although the provider failed: " + error);
+        fire("revoked", stored, LeaseListener::revoked);
+        return stored;
+      } catch (ConflictException lostRace) {
+        // Changed meanwhile: read again.
+      }
+    }
+    throw new ConflictException("lease " + leaseId + " kept changing while being force-revoked");
+  }
+
+  /** Asks the provider to delete the credential; returns the failure text, or null on success. */
+  private String tryProviderRevoke(Lease lease) {
+    BoundSecret<?> bound = secrets.get(lease.secretName());
+    if (bound == null) {
+      return "dynamic secret '" + lease.secretName() + "' is not registered on this node";
+    }
+    try {
+      bound.revoke(lease);
+      return null;
+    } catch (RuntimeException e) {
+      return describe(e);
+    }
+  }
+
+  /**
+   * Deletes the credential of a lease this node has claimed and records the outcome: revoked, a
+   * retry scheduled, or out of attempts. Pending leases (a create that never completed) are first
+   * looked up by name, since their external id was never recorded.
+   */
+  private Lease attemptRevocation(Lease claimed) {
+    BoundSecret<?> bound = secrets.get(claimed.secretName());
+    if (bound == null) {
+      log.warn("Lease {} needs revoking but dynamic secret '{}' is not registered on node {};"
+          + " another node may take it after the claim times out", claimed.id(),
+          claimed.secretName(), settings.nodeId());
+      return claimed;
+    }
+    boolean reconciling = claimed.state() == LeaseState.PENDING;
+    try {
+      if (reconciling) {
+        Optional<String> externalId = bound.find(claimed);
+        if (externalId.isPresent()) {
+          bound.revoke(claimed.toBuilder().externalId(externalId.get()).build());
+        }
+      } else {
+        bound.revoke(claimed);
+      }
+    } catch (RuntimeException e) {
+      return recordFailedAttempt(claimed, e);
+    }
+    Lease revoked = claimed.toBuilder()
+        .state(LeaseState.REVOKED)
+        .revokeReason(claimed.revokeReason() == null ? RevokeReason.CREATE_FAILED : claimed.revokeReason())
+        .revokedAt(now())
+        .revokedBy(settings.nodeId())
+        .claimedBy(null)
+        .dueAt(null)
+        .nextAttemptAt(null)
+        .build();
+    Lease stored = store.update(revoked);
+    if (reconciling) {
+      log.info("Reconciled lease {} of '{}': its create never completed; credential deleted",
+          stored.id(), stored.secretName());
+      fire("reconciled", stored, LeaseListener::reconciled);
+    } else if (stored.revokeReason() == RevokeReason.EXPIRED) {
+      log.info("Expired lease {} of '{}'; credential deleted", stored.id(), stored.secretName());
+      fire("expired", stored, LeaseListener::expired);
+    } else {
+      log.info("Revoked lease {} of '{}' ({})", stored.id(), stored.secretName(),
+          stored.revokeReason());
+      fire("revoked", stored, LeaseListener::revoked);
+    }
+    return stored;
+  }
+
+  private Lease recordFailedAttempt(Lease claimed, RuntimeException e) {
+    int attempts = claimed.revocationAttempts() + 1;
+    boolean definitive = e instanceof ProviderException p && !p.isTransient();
+    Instant now = now();
+    Lease.Builder next = claimed.toBuilder()
+        .revocationAttempts(attempts)
+        .lastError(describe(e))
+        .claimedBy(null);
+    boolean giveUp = definitive || attempts >= settings.retryPolicy().maxAttempts();
+    if (giveUp) {
+      next.state(LeaseState.REVOCATION_FAILED).nextAttemptAt(null).dueAt(null);
+    } else {
+      Duration delay = settings.retryPolicy().delay(attempts, ThreadLocalRandom.current().nextDouble());
+      Duration asked = retryAfterOf(e);
+      if (asked != null && asked.compareTo(delay) > 0) {
+        delay = asked; // the system said when it can take the call again
+      }
+      Instant at = now.plus(delay);
+      next.nextAttemptAt(at).dueAt(at);
+    }
+    Lease stored = store.update(next.build());
+    if (giveUp) {
+      log.error("Revocation of lease {} of '{}' failed {} after {} attempt(s): {}; it needs an"
+          + " operator", stored.id(), stored.secretName(), definitive ? "definitively" : "for good",
+          attempts, stored.lastError());
+      fire("revocationFailed", stored, LeaseListener::revocationFailed);
+    } else {
+      log.warn("Revocation attempt {} of lease {} of '{}' failed: {}; next attempt at {}", attempts,
+          stored.id(), stored.secretName(), stored.lastError(), stored.nextAttemptAt());
+      fire("revocationRetryScheduled", stored, LeaseListener::revocationRetryScheduled);
+    }
+    return stored;
+  }
+
+  private static Duration retryAfterOf(RuntimeException e) {
+    return e instanceof ProviderException p ? p.retryAfter().orElse(null) : null;
+  }
+
+  /** A failure as text for the lease record: its kind and message, never a stack trace. */
+  private static String describe(RuntimeException e) {
+    String kind = e instanceof ProviderException p
+        ? (p.isTransient() ? "transient" : "definitive")
+        : e.getClass().getSimpleName();
+    String message = kind + ": " + e.getMessage();
+    return message.length() > 1000 ? message.substring(0, 1000) + "…" : message;
+  }
+
+  // ---------------------------------------------------------------- due work
+
+  /**
+   * Claims due leases batch by batch and works each one. Returns how many leases were worked.
+   *
+   * @param executor runs the work of one batch; the call waits for the whole batch
+   */
+  public int processDue(BatchExecutor executor) {
+    int worked = 0;
+    while (true) {
+      Instant now = now();
+      List<Lease> claimed =
+          store.claimDue(settings.nodeId(), now, settings.claimTimeout(), settings.batchSize());
+      if (claimed.isEmpty()) {
+        return worked;
+      }
+      executor.runAll(claimed, lease -> workDue(lease, now));
+      worked += claimed.size();
+      if (claimed.size() < settings.batchSize()) {
+        return worked;
+      }
+    }
+  }
+
+  /** Runs one batch of due work; implemented inline or on a thread pool. */
+  public interface BatchExecutor {
+    void runAll(Collection<Lease> leases, java.util.function.Consumer<Lease> work);
+  }
+
+  private void workDue(Lease claimed, Instant now) {
+    try {
+      switch (claimed.state()) {
+        case PENDING -> attemptRevocation(claimed);
+        case ACTIVE -> {
+          if (claimed.revokeReason() != null) {
+            attemptRevocation(claimed);
+          } else if (!claimed.expiresAt().isAfter(now)) {
+            attemptRevocation(claimed.toBuilder().revokeReason(RevokeReason.EXPIRED).build());
+          } else {
+            release(claimed, claimed.expiresAt());
+          }
+        }
+        case REVOKED, REVOCATION_FAILED -> release(claimed, null);
+      }
+    } catch (ConflictException lostRace) {
+      log.debug("Lease {} changed while being worked; leaving it to its new owner", claimed.id());
+    } catch (RuntimeException e) {
+      // The store failed: the claim lapses and the lease is worked again later. Nothing is lost.
+      log.warn("Could not finish due work on lease {}: {}", claimed.id(), e.getMessage());
+    }
+  }
+
+  private void release(Lease claimed, Instant dueAt) {
+    store.update(claimed.toBuilder().claimedBy(null).dueAt(dueAt).build());
+  }
+
+  /** Deletes revoked leases whose history is older than the retention period. */
+  public int purgeHistory() {
+    Instant cutoff = now().minus(settings.historyRetention());
+    int purged = 0;
+    int batch;
+    do {
+      batch = store.purgeRevokedBefore(cutoff, 1000);
+      purged += batch;
+    } while (batch == 1000);
+    if (purged > 0) {
+      log.info("Purged {} revoked leases older than {}", purged, cutoff);
+    }
+    return purged;
+  }
+
+  public void closeSecrets() {
+    secrets.values().forEach(BoundSecret::close);
+    secrets.clear();
+  }
+
+  private void fire(String step, Lease lease, BiConsumer<LeaseListener, Lease> call) {
+    settings.listeners().fire(step, lease, call);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.dynsecret.internal;
+
+import dev.dynsecret.Lease;
+import dev.dynsecret.LeaseListener;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Calls every listener, and keeps one that throws from affecting the engine or the others. */
+public final class Listeners {
+  private static final Logger log = LoggerFactory.getLogger(Listeners.class);
+
+  private final List<LeaseListener> listeners;
+
+  public Listeners(List<LeaseListener> listeners) {
+    this.listeners = List.copyOf(listeners);
+  }
+
+  public void fire(String step, Lease lease, BiConsumer<LeaseListener, Lease> call) {
+    for (LeaseListener listener : listeners) {
+      try {
+        call.accept(listener, lease);
+      } catch (RuntimeException | Error e) {
+        if (e instanceof VirtualMachineError vmError) {
+          throw vmError;
+        }
+        log.warn("Lease listener {} failed on '{}' for lease {}; ignored",
+            listener.getClass().getName(), step, lease.id(), e);
+      }
+    }
+  }
+}

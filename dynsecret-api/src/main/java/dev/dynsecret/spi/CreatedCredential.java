@@ -1,0 +1,25 @@
+package dev.dynsecret.spi;
+
+import dev.dynsecret.SecretData;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a provider returns from {@link DynamicSecretProvider#create}.
+ *
+ * @param externalId the system's id for the credential, stored on the lease to revoke it later
+ * @param secretData what the caller receives; never stored
+ * @param metadata non-secret details to keep on the lease (for example the credential's name)
+ */
+public record CreatedCredential(String externalId, SecretData secretData, Map<String, String> metadata) {
+  public CreatedCredential {
+    Objects.requireNonNull(externalId, "externalId");
+    Objects.requireNonNull(secretData, "secretData");
+    metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+  }
+
+  /** A credential with no metadata. */
+  public CreatedCredential(String externalId, SecretData secretData) {
+    this(externalId, secretData, Map.of());
+  }
+}

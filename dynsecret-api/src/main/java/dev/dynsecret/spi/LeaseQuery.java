@@ -1,0 +1,52 @@
+package dev.dynsecret.spi;
+
+import dev.dynsecret.InvalidRequestException;
+import dev.dynsecret.LeaseState;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * One page of a lease listing, in id order (ids are time-ordered, so this is creation order).
+ *
+ * @param secretName only leases of this secret, or null for all
+ * @param states only leases in these states; empty for all
+ * @param afterId start after this id (the previous page's {@link Page#nextCursor()}), or null
+ * @param limit the most leases to return, 1 to 10,000
+ */
+public record LeaseQuery(String secretName, Set<LeaseState> states, String afterId, int limit) {
+  /** The largest page a store must serve. */
+  public static final int MAX_LIMIT = 10_000;
+
+  public LeaseQuery {
+    states = states == null || states.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(states));
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new InvalidRequestException("limit", "must be between 1 and " + MAX_LIMIT + "; was " + limit);
+    }
+  }
+
+  /** Every lease, {@code limit} at a time. */
+  public static LeaseQuery all(int limit) {
+    return new LeaseQuery(null, Set.of(), null, limit);
+  }
+
+  /** The leases of one secret, {@code limit} at a time. */
+  public static LeaseQuery bySecret(String secretName, int limit) {
+    return new LeaseQuery(secretName, Set.of(), null, limit);
+  }
+
+  /** The same query restricted to {@code states}. */
+  public LeaseQuery withStates(Set<LeaseState> states) {
+    return new LeaseQuery(secretName, states, afterId, limit);
+  }
+
+  /** The same query starting after {@code cursor}. */
+  public LeaseQuery after(String cursor) {
+    return new LeaseQuery(secretName, states, cursor, limit);
+  }
+
+  /** Whether a lease in {@code state} of {@code secret} belongs to the result. */
+  public boolean matches(String secret, LeaseState state) {
+    return (secretName == null || secretName.equals(secret))
+        && (states.isEmpty() || states.contains(state));
+  }
+}

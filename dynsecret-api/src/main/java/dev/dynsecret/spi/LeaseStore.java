@@ -1,0 +1,73 @@
+package dev.dynsecret.spi;
+
+import dev.dynsecret.ConflictException;
+import dev.dynsecret.Lease;
+import dev.dynsecret.LeaseState;
+import dev.dynsecret.NotFoundException;
+import dev.dynsecret.StoreException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where leases live. Several {@link dev.dynsecret.LeaseManager}s (one per application instance)
+ * may share one store; the store is what makes them one system.
+ *
+ * <p>A store never interprets lease states except where a method says so; scheduling goes through
+ * {@link Lease#dueAt()}, which the engine sets. Every method is safe to call from many threads, and
+ * a failure of the underlying storage is reported as {@link StoreException}. The contract suite in
+ * {@code dynsecret-testkit} ({@code LeaseStoreContract}) checks all of this.
+ */
+public interface LeaseStore extends AutoCloseable {
+
+  /**
+   * Stores a new lease with the version it carries.
+   *
+   * @throws ConflictException if a lease with the same id exists
+   */
+  void insert(Lease lease);
+
+  /** The lease with {@code id}, if stored. */
+  Optional<Lease> find(String id);
+
+  /**
+   * Compare-and-set: replaces the stored lease only if its version equals {@code lease.version()},
+   * and stores it with the version incremented.
+   *
+   * @return the lease as now stored (version + 1)
+   * @throws ConflictException if the stored version differs: someone else changed it first
+   * @throws NotFoundException if no lease has that id
+   */
+  Lease update(Lease lease);
+
+  /** A page of leases in id order, filtered as the query says. */
+  Page<Lease> query(LeaseQuery query);
+
+  /**
+   * Claims up to {@code limit} leases whose {@link Lease#dueAt()} is at or before {@code now},
+   * earliest first. Each claimed lease is stored with {@code claimedBy = nodeId}, {@code dueAt =
+   * now + claimTimeout} and its version incremented, atomically, so that no two callers claim the
+   * same lease; a claim that is not released by then simply becomes due again and another node
+   * takes it over. Cost grows with the leases claimed, not with the leases stored.
+   *
+   * @return the claimed leases as now stored
+   */
+  List<Lease> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit);
+
+  /** How many leases of {@code secretName} are in one of {@code states}. */
+  long count(String secretName, Set<LeaseState> states);
+
+  /**
+   * Deletes leases in {@link LeaseState#REVOKED} whose {@link Lease#revokedAt()} is before {@code
+   * cutoff}, at most {@code limit} of them.
+   *
+   * @return how many were deleted
+   */
+  int purgeRevokedBefore(Instant cutoff, int limit);
+
+  /** Releases the store's resources. The default does nothing. */
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,121 @@
+package dev.dynsecret.spi;
+
+import dev.dynsecret.InvalidRequestException;
+import dev.dynsecret.Secret;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A dynamic secret's provider configuration: named string values such as a URL, an organization
+ * and an API key. It is host-application configuration and is never written to a lease store.
+ *
+ * <p>Because some values are credentials, {@link #toString()} shows the keys only.
+ */
+public final class ProviderConfig {
+  private final Map<String, String> values;
+
+  private ProviderConfig(Map<String, String> values) {
+    this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+  }
+
+  /** A configuration holding a copy of {@code values}; null values are dropped. */
+  public static ProviderConfig of(Map<String, String> values) {
+    Map<String, String> copy = new LinkedHashMap<>();
+    values.forEach((k, v) -> {
+      if (k != null && v != null) {
+        copy.put(k, v);
+      }
+    });
+    return new ProviderConfig(copy);
+  }
+
+  /** An empty configuration, for providers that need none. */
+  public static ProviderConfig empty() {
+    return new ProviderConfig(Map.of());
+  }
+
+  /** A builder, for configuration assembled in code. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The value of {@code key}, if present and not blank. */
+  public Optional<String> get(String key) {
+    String value = values.get(key);
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+  }
+
+  /**
+   * The value of {@code key}.
+   *
+   * @throws InvalidRequestException naming the key when it is missing or blank
+   */
+  public String require(String key) {
+    return get(key).orElseThrow(() -> new InvalidRequestException(key, "is required"));
+  }
+
+  /**
+   * The value of {@code key} as a {@link Secret}; surrounding white space is kept, since it may be
+   * part of the credential.
+   *
+   * @throws InvalidRequestException naming the key when it is missing or empty
+   */
+  public Secret requireSecret(String key) {
+    String value = values.get(key);
+    if (value == null || value.isEmpty()) {
+      throw new InvalidRequestException(key, "is required");
+    }
+    return Secret.of(value);
+  }
+
+  /** The keys present. */
+  public Set<String> keys() {
+    return values.keySet();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ProviderConfig other && values.equals(other.values);
+  }
+
+  @Override
+  public int hashCode() {
+    return values.hashCode();
+  }
+
+  /** Lists the keys only: values may be credentials. */
+  @Override
+  public String toString() {
+    return "ProviderConfig" + keys() + " (values redacted)";
+  }
+
+  /** Assembles a {@link ProviderConfig}. */
+  public static final class Builder {
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** Sets {@code key} to {@code value}; a null value removes the key. */
+    public Builder put(String key, String value) {
+      if (value == null) {
+        values.remove(key);
+      } else {
+        values.put(key, value);
+      }
+      return this;
+    }
+
+    /** Sets {@code key} to the plain value of {@code secret}. */
+    public Builder put(String key, Secret secret) {
+      return put(key, secret == null ? null : secret.reveal());
+    }
+
+    /** The configuration. */
+    public ProviderConfig build() {
+      return new ProviderConfig(values);
+    }
+  }
+}
