@@ -312,7 +312,7 @@ public abstract class LeaseManagerContract {
 
     @Test
     void refusesToPassTheHardLimitAndSaysWhatIsStillAllowed() {
-      Lease lease = manager.create(SECRET).lease();
+      Lease lease = manager.create(SECRET, Duration.ofMinutes(50)).lease();
       clock.advance(Duration.ofMinutes(45));
 
       InvalidTtlException e = assertThrows(InvalidTtlException.class,
