@@ -32,6 +32,15 @@ public final class SimulatorCore {
   private static final Logger log = LoggerFactory.getLogger("dev.dynsecret.testkit.apic.ApicSimulator");
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
+  static {
+    // The JDK server writes headers and body in separate segments; with Nagle on, each answer
+    // waits ~40 ms for the client's delayed ACK. The switch is JVM-wide and read once, when the
+    // first JDK HttpServer starts, so it is set only if nobody chose a value.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final SimulatorConfig config;
   private final HttpServer server;
   private final ThreadPoolExecutor workers;
