@@ -1,5 +1,7 @@
 package dev.dynsecret.testkit.apic;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -21,11 +23,15 @@ public record Seed(EntityRef org, EntityRef catalog, EntityRef consumerOrg, Enti
   }
 
   /**
-   * The credentials collection path of the seeded application, by names:
+   * The credentials collection path of the seeded application, by names (URL-encoded):
    * {@code /api/apps/{org}/{catalog}/{consumer-org}/{app}/credentials}.
    */
   public String credentialsPath() {
-    return "/api/apps/" + org.name() + "/" + catalog.name() + "/" + consumerOrg.name() + "/"
-        + app.name() + "/credentials";
+    return "/api/apps/" + encode(org.name()) + "/" + encode(catalog.name()) + "/"
+        + encode(consumerOrg.name()) + "/" + encode(app.name()) + "/credentials";
+  }
+
+  private static String encode(String segment) {
+    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

@@ -53,6 +53,17 @@ class CountersAndLifecycleTest {
   }
 
   @Test
+  void seedNamesNeedingEscapesWorkInPaths() {
+    sim = ApicSimulator.builder().seed("Acme Corp", "prod+test", "partners", "bill & pay").start();
+    SimClient client = new SimClient(sim).login();
+
+    assertEquals("/api/apps/Acme%20Corp/prod%2Btest/partners/bill%20%26%20pay/credentials",
+        sim.seed().credentialsPath());
+    assertEquals(201, client.post(sim.seed().credentialsPath(), "{}").statusCode());
+    assertEquals(1, sim.liveCredentialNames("bill & pay").size());
+  }
+
+  @Test
   void requestsAreCountedByKindIncludingRejectedAndFaultedOnes() {
     sim = ApicSimulator.builder().start();
     SimClient client = new SimClient(sim);

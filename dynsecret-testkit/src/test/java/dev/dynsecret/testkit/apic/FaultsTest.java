@@ -1,7 +1,6 @@
 package dev.dynsecret.testkit.apic;
 
 import static dev.dynsecret.testkit.apic.SimClient.assertError;
-import static dev.dynsecret.testkit.apic.SimClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
