@@ -1,5 +1,6 @@
 package dev.dynsecret.testkit.apic;
 
+import dev.dynsecret.testkit.TestClock;
 import static dev.dynsecret.testkit.apic.SimClient.assertError;
 import static dev.dynsecret.testkit.apic.SimClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class TokenTest {
-  private final MutableClock clock = MutableClock.atEpochDay();
+  private final TestClock clock = TestClock.standard();
   private ApicSimulator sim;
 
   @AfterEach
