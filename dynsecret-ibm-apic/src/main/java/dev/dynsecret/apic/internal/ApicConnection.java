@@ -462,7 +462,7 @@ public final class ApicConnection {
         .orElse(null);
     log.debug("Obtained an access token from {} for organization '{}'; {}", settings.baseUrl(),
         settings.org(), refreshAt == null ? "no expiry given, kept until rejected"
-            : "renewed after " + refreshAt);
+            : "a new one is fetched after " + refreshAt);
     return new TokenSource.Token(value, refreshAt);
   }
 
