@@ -426,7 +426,7 @@ public final class ApicConnection {
 
   private static String bodyProblem(ApiResponse response, String expected) {
     if (response.overflow()) {
-      return "a body larger than " + (Exchange.SUCCESS_BODY_CAP / 1024) + " KiB";
+      return "a body larger than " + (Exchange.SUCCESS_BODY_CAP / (1024 * 1024)) + " MiB";
     }
     if (response.body().length == 0) {
       return "an empty body";

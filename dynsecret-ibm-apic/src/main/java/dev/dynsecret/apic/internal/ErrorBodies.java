@@ -18,7 +18,8 @@ final class ErrorBodies {
   private static final Pattern TITLE =
       Pattern.compile("<title[^>]*>(.*?)</title>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
   private static final Map<Integer, String> REASONS = Map.ofEntries(
-      Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"),
+      Map.entry(200, "OK"), Map.entry(201, "Created"), Map.entry(202, "Accepted"),
+      Map.entry(204, "No Content"), Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"),
       Map.entry(404, "Not Found"), Map.entry(405, "Method Not Allowed"),
       Map.entry(408, "Request Timeout"), Map.entry(409, "Conflict"),
       Map.entry(413, "Content Too Large"), Map.entry(415, "Unsupported Media Type"),
