@@ -363,8 +363,8 @@ public final class ApicConnection {
         // Too long to hold the caller's thread: the engine schedules the retry instead.
         throw failure;
       }
-      log.debug("Retrying {} in {} ms (retry {} of {}) after: {}", request.describe(),
-          wait.toMillis(), attempt + 1, options.maxRetries(), failure.getMessage());
+      log.debug("Retry {} of {} in {} ms after: {}", attempt + 1, options.maxRetries(),
+          wait.toMillis(), failure.getMessage());
       pause(wait);
     }
   }
