@@ -44,6 +44,8 @@ import javax.net.ssl.SSLContext;
  * <p>No log line, exception message or {@code toString()} of this provider contains the API key,
  * the client secret, an access token or a generated client secret.
  */
+// ServiceLoader knows no type arguments; the raw service type is what it needs.
+@SuppressWarnings("rawtypes")
 @AutoService(DynamicSecretProvider.class)
 public final class ApiConnectProvider implements DynamicSecretProvider<ApicConnection> {
   /** The provider type dynamic secrets name to use this provider. */
@@ -68,7 +70,11 @@ public final class ApiConnectProvider implements DynamicSecretProvider<ApicConne
         ApicOptions.DEFAULT_BASE_BACKOFF, ApicOptions.DEFAULT_MAX_INLINE_WAIT);
   }
 
-  /** A builder for a provider with a custom TLS trust, proxy or clock. */
+  /**
+   * A builder for a provider with a custom TLS trust, proxy or clock.
+   *
+   * @return a builder with default settings
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -81,6 +87,7 @@ public final class ApiConnectProvider implements DynamicSecretProvider<ApicConne
   /**
    * Checks every key of {@link ApiConnectKeys} and builds the connection. Calls nothing remote.
    *
+   * @return the secret's connection: one HTTP client, one token cache
    * @throws InvalidRequestException naming the first missing, malformed or unknown key
    */
   @Override
@@ -145,19 +152,32 @@ public final class ApiConnectProvider implements DynamicSecretProvider<ApicConne
     /**
      * The TLS context for secrets whose configuration has no {@link ApiConnectKeys#TRUST_STORE},
      * e.g. one trusting a private CA. Default: the JDK's.
+     *
+     * @param sslContext the TLS context
+     * @return this builder
      */
     public Builder sslContext(SSLContext sslContext) {
       this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
       return this;
     }
 
-    /** The proxy to reach the platform API through, e.g. {@code ProxySelector.of(address)}. */
+    /**
+     * The proxy to reach the platform API through. Default: none.
+     *
+     * @param proxy e.g. {@code ProxySelector.of(new InetSocketAddress("proxy.example.com", 3128))}
+     * @return this builder
+     */
     public Builder proxy(ProxySelector proxy) {
       this.proxy = Objects.requireNonNull(proxy, "proxy");
       return this;
     }
 
-    /** The clock that times access tokens and {@code Retry-After} dates. Default: UTC system. */
+    /**
+     * The clock that times access tokens and {@code Retry-After} dates. Default: UTC system.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -175,7 +195,11 @@ public final class ApiConnectProvider implements DynamicSecretProvider<ApicConne
       return this;
     }
 
-    /** The provider. */
+    /**
+     * Builds the provider.
+     *
+     * @return the provider, ready to register with {@code LeaseManager.Builder#provider}
+     */
     public ApiConnectProvider build() {
       return new ApiConnectProvider(this);
     }

@@ -358,7 +358,8 @@ public final class ApicConnection {
             + " (gave up after " + (attempt + 1) + " attempts)", failure.getCause(),
             failure.retryAfter().orElse(null));
       }
-      Duration wait = failure.retryAfter().orElseGet(backoff(attempt));
+      Duration wait = failure.retryAfter().isPresent() ? failure.retryAfter().get()
+          : backoff(attempt);
       if (wait.compareTo(options.maxInlineWait()) > 0) {
         // Too long to hold the caller's thread: the engine schedules the retry instead.
         throw failure;
@@ -369,12 +370,11 @@ public final class ApicConnection {
     }
   }
 
-  private java.util.function.Supplier<Duration> backoff(int attempt) {
-    return () -> {
-      long max = options.baseBackoff().toMillis() << Math.min(attempt, 10);
-      long half = max / 2;
-      return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(max - half + 1));
-    };
+  /** Exponential, with jitter so that many callers failing together do not retry together. */
+  private Duration backoff(int attempt) {
+    long max = options.baseBackoff().toMillis() << Math.min(attempt, 10);
+    long half = max / 2;
+    return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(max - half + 1));
   }
 
   private void pause(Duration wait) {
