@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.DefinitiveProviderException;
 import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.apic.internal.ApicConnection;
@@ -32,7 +33,7 @@ class ConsumerOrgAndVerifyTest {
       .options(wireMockConfig().dynamicPort()).build();
 
   private final ApiConnectProvider provider = ApiConnectProvider.builder()
-      .clock(new MutableClock(Apic.T0)).sleeper(new RecordingSleeper()).pageSize(2).build();
+      .clock(TestClock.at(Apic.T0)).sleeper(new RecordingSleeper()).pageSize(2).build();
   private final List<ApicConnection> handles = new ArrayList<>();
 
   @BeforeEach

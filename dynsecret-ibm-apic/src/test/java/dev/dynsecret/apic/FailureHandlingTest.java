@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.DefinitiveProviderException;
 import dev.dynsecret.ProviderException;
 import dev.dynsecret.TransientProviderException;
@@ -48,7 +49,7 @@ class FailureHandlingTest {
   private static final String BY_ID = CREDENTIALS + "/cred-id-1";
   private static final String BY_NAME = CREDENTIALS + "/" + CREDENTIAL_NAME;
 
-  private final MutableClock clock = new MutableClock(Apic.T0);
+  private final TestClock clock = TestClock.at(Apic.T0);
   private final RecordingSleeper sleeper = new RecordingSleeper();
   private final ApiConnectProvider provider = ApiConnectProvider.builder()
       .clock(clock).sleeper(sleeper).pageSize(2).build();

@@ -26,6 +26,7 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.apic.internal.ApicConnection;
 import dev.dynsecret.spi.CreatedCredential;
 import dev.dynsecret.spi.ProviderConfig;
@@ -59,7 +60,7 @@ class SecretLeakTest {
   private final List<Throwable> thrown = new ArrayList<>();
   private final List<String> described = new ArrayList<>();
   private final ApiConnectProvider provider = ApiConnectProvider.builder()
-      .clock(new MutableClock(Apic.T0)).sleeper(new RecordingSleeper()).pageSize(2).build();
+      .clock(TestClock.at(Apic.T0)).sleeper(new RecordingSleeper()).pageSize(2).build();
 
   @BeforeEach
   void capture() {

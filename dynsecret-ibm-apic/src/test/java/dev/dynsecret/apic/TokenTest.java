@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.DefinitiveProviderException;
 import dev.dynsecret.apic.internal.ApicConnection;
 import java.time.Duration;
@@ -40,7 +41,7 @@ class TokenTest {
   static WireMockExtension wm = WireMockExtension.newInstance()
       .options(wireMockConfig().dynamicPort()).build();
 
-  private final MutableClock clock = new MutableClock(Apic.T0);
+  private final TestClock clock = TestClock.at(Apic.T0);
   private final ApiConnectProvider provider = ApiConnectProvider.builder()
       .clock(clock).sleeper(new RecordingSleeper()).build();
   private ApicConnection handle;

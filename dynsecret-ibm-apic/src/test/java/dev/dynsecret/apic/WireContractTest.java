@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.DefinitiveProviderException;
 import dev.dynsecret.apic.internal.ApicConnection;
 import dev.dynsecret.spi.CreatedCredential;
@@ -51,7 +52,7 @@ class WireContractTest {
 
   private final RecordingSleeper sleeper = new RecordingSleeper();
   private final ApiConnectProvider provider = ApiConnectProvider.builder()
-      .clock(new MutableClock(Apic.T0)).sleeper(sleeper).build();
+      .clock(TestClock.at(Apic.T0)).sleeper(sleeper).build();
   private ApicConnection handle;
 
   @BeforeEach
