@@ -1,0 +1,78 @@
+package dev.dynsecret.jdbc.internal;
+
+import dev.dynsecret.LeaseState;
+import dev.dynsecret.spi.LeaseQuery;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The SQL the store runs, built once from the table names and the dialect. Only validated
+ * identifiers are concatenated; every value is a bind parameter.
+ */
+public final class LeaseSql {
+  public final String insert;
+  public final String update;
+  public final String find;
+  public final String versionOf;
+  public final String claimSelect;
+  public final String claimUpdate;
+  public final String purge;
+  private final Tables tables;
+  private final Dialect dialect;
+
+  public LeaseSql(Dialect dialect, Tables tables) {
+    this.tables = tables;
+    this.dialect = dialect;
+    String leases = tables.leases();
+    insert = "INSERT INTO " + leases + " (" + LeaseRows.COLUMNS + ") VALUES ("
+        + String.join(", ", Collections.nCopies(18, "?")) + ")";
+    update = "UPDATE " + leases + " SET " + LeaseRows.ASSIGNMENTS + ", version = version + 1"
+        + " WHERE id = ? AND version = ?";
+    find = "SELECT " + LeaseRows.COLUMNS + " FROM " + leases + " WHERE id = ?";
+    versionOf = "SELECT version FROM " + leases + " WHERE id = ?";
+    claimSelect = dialect.claimSelectSql(tables);
+    claimUpdate = dialect.claimUpdateSql(tables);
+    purge = dialect.purgeSql(tables);
+  }
+
+  /**
+   * A page query: parameters are the secret name (if filtered), the states (if filtered), the
+   * cursor (if any), then the row limit.
+   */
+  public String query(LeaseQuery query) {
+    List<String> conditions = new ArrayList<>();
+    if (query.secretName() != null) {
+      conditions.add("secret_name = ?");
+    }
+    if (!query.states().isEmpty()) {
+      conditions.add(stateIn(query.states()));
+    }
+    if (query.afterId() != null) {
+      conditions.add("id > ?");
+    }
+    return "SELECT " + LeaseRows.COLUMNS + " FROM " + tables.leases() + where(conditions)
+        + " ORDER BY id " + dialect.limitClause();
+  }
+
+  /** A count: parameters are the secret name (if given), then the states. */
+  public String count(String secretName, Set<LeaseState> states) {
+    List<String> conditions = new ArrayList<>();
+    if (secretName != null) {
+      conditions.add("secret_name = ?");
+    }
+    if (!states.isEmpty()) {
+      conditions.add(stateIn(states));
+    }
+    return "SELECT COUNT(*) FROM " + tables.leases() + where(conditions);
+  }
+
+  private static String stateIn(Set<LeaseState> states) {
+    return "state IN (" + String.join(", ", Collections.nCopies(states.size(), "?")) + ")";
+  }
+
+  private static String where(List<String> conditions) {
+    return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+  }
+}
