@@ -210,8 +210,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     return transactions.run(() -> "claiming due leases for " + nodeId, connection -> {
       List<Lease> due = new ArrayList<>();
       try (PreparedStatement select = connection.prepareStatement(sql.claimSelect)) {
-        setTime(select, 1, at);
-        select.setInt(2, limit);
+        sqlDialect.bindClaimSelect(select, at, limit);
         try (ResultSet rs = select.executeQuery()) {
           while (rs.next()) {
             due.add(LeaseRows.read(rs));

@@ -22,6 +22,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 final class EmbeddedPostgresDatabase {
   private static final AtomicInteger PREFIXES = new AtomicInteger();
   private static EmbeddedPostgres server;
+  private static HikariDataSource sharedPool;
 
   private EmbeddedPostgresDatabase() {}
 
@@ -39,6 +40,14 @@ final class EmbeddedPostgresDatabase {
       }
     }
     return server;
+  }
+
+  /** A pool of eight connections shared by tests that need no pool of their own. */
+  static synchronized DataSource sharedPool() {
+    if (sharedPool == null) {
+      sharedPool = pool("shared", 8);
+    }
+    return sharedPool;
   }
 
   /** A plain, unpooled data source: every getConnection() opens a new connection. */

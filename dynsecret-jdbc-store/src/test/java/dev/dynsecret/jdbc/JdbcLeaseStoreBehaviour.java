@@ -241,6 +241,43 @@ abstract class JdbcLeaseStoreBehaviour {
   }
 
   @Test
+  void concurrentClaimersNeverClaimTheSameLease() throws Exception {
+    int leases = 300;
+    for (int i = 0; i < leases; i++) {
+      store.insert(active(String.format("lease-%04d", i), "s", T0.minusSeconds(i % 17)));
+    }
+    int threads = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    List<Future<List<String>>> results = new ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        String node = "node-" + t;
+        results.add(pool.submit(() -> {
+          start.await();
+          List<String> mine = new ArrayList<>();
+          List<Lease> batch;
+          do {
+            batch = store.claimDue(node, T0, Duration.ofMinutes(5), 20);
+            mine.addAll(ids(batch));
+          } while (!batch.isEmpty());
+          return mine;
+        }));
+      }
+      start.countDown();
+      List<String> all = new ArrayList<>();
+      for (Future<List<String>> result : results) {
+        all.addAll(result.get(60, TimeUnit.SECONDS));
+      }
+      assertEquals(leases, all.size(), "claims in all");
+      assertEquals(leases, Set.copyOf(all).size(), "distinct leases claimed");
+      assertEquals(List.of(), store.claimDue("late", T0, Duration.ofMinutes(5), 20));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void pagesInJavaStringOrderOfIdsWhateverTheDatabaseCollation() {
     // Mixed case and punctuation: a locale-aware collation would order these differently.
     List<String> ids = new ArrayList<>(List.of("b-2", "B1", "a_1", "a-1", "a.1", "A-2", "a1",

@@ -5,7 +5,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /** {@link JdbcLeaseStoreBehaviour} on the embedded PostgreSQL server, a fresh prefix per test. */
 class PostgresJdbcLeaseStoreTest extends JdbcLeaseStoreBehaviour {
-  private static final DataSource DATA_SOURCE = EmbeddedPostgresDatabase.dataSource();
+  private static final DataSource DATA_SOURCE = EmbeddedPostgresDatabase.sharedPool();
 
   @Override
   protected DataSource dataSource() {

@@ -4,6 +4,7 @@ import dev.dynsecret.jdbc.SqlDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -34,12 +35,20 @@ public abstract class Dialect {
   public abstract String limitClause();
 
   /**
-   * Selects and locks up to {@code ?} leases due at or before {@code ?}, earliest first, skipping
-   * rows another transaction holds. Parameters: now, limit. Selects {@link LeaseRows#COLUMNS}.
+   * Selects and locks up to a limit of leases due at or before now, earliest first, skipping rows
+   * another transaction holds. Selects {@link LeaseRows#COLUMNS}; parameters are bound by {@link
+   * #bindClaimSelect}.
    */
   public String claimSelectSql(Tables tables) {
     return "SELECT " + LeaseRows.COLUMNS + " FROM " + tables.leases()
         + " WHERE due_at <= ? ORDER BY due_at " + limitClause() + " FOR UPDATE SKIP LOCKED";
+  }
+
+  /** Binds now and the limit to {@link #claimSelectSql}. */
+  public void bindClaimSelect(PreparedStatement statement, Instant now, int limit)
+      throws SQLException {
+    LeaseRows.setTime(statement, 1, now);
+    statement.setInt(2, limit);
   }
 
   /**

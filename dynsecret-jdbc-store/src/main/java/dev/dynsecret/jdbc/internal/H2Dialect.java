@@ -4,9 +4,10 @@ import dev.dynsecret.jdbc.SqlDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 
-/** H2 2.x, embedded: standard FETCH FIRST, arrays as Object[] parameters. */
+/** H2 2.x, embedded: standard FETCH FIRST, and a claim query shaped for H2's row locking. */
 final class H2Dialect extends Dialect {
 
   @Override
@@ -24,6 +25,31 @@ final class H2Dialect extends Dialect {
   @Override
   public String limitClause() {
     return "FETCH FIRST ? ROWS ONLY";
+  }
+
+  /**
+   * H2 locks every row its scan passes before it sorts and limits, so a plain {@code ... ORDER BY
+   * due_at FETCH FIRST n ROWS ONLY FOR UPDATE} would lock all due leases. Here the subquery picks
+   * the first n from the index (index sorted, stops after n) and only those are locked. The outer
+   * {@code due_at <= ?} is re-checked by H2 on the locked row, so a lease another node claimed
+   * meanwhile is dropped, not claimed twice. The lower bound keeps the range scan off the leases
+   * without due_at, which H2 indexes as the smallest values.
+   */
+  @Override
+  public String claimSelectSql(Tables tables) {
+    return "SELECT " + LeaseRows.COLUMNS + " FROM " + tables.leases()
+        + " WHERE due_at <= ? AND id IN (SELECT id FROM " + tables.leases()
+        + " WHERE due_at >= TIMESTAMP WITH TIME ZONE '0001-01-01 00:00:00+00' AND due_at <= ?"
+        + " ORDER BY due_at FETCH FIRST ? ROWS ONLY)"
+        + " ORDER BY due_at FOR UPDATE SKIP LOCKED";
+  }
+
+  @Override
+  public void bindClaimSelect(PreparedStatement statement, Instant now, int limit)
+      throws SQLException {
+    LeaseRows.setTime(statement, 1, now);
+    LeaseRows.setTime(statement, 2, now);
+    statement.setInt(3, limit);
   }
 
   @Override
