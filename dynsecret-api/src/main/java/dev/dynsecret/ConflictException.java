@@ -7,6 +7,7 @@ package dev.dynsecret;
 public class ConflictException extends DynamicSecretException {
   private static final long serialVersionUID = 1L;
 
+  /** With a message that names what failed (never secrets). */
   public ConflictException(String message) {
     super(message);
   }

@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param secretData the credential for the caller
  */
 public record CreatedLease(Lease lease, SecretData secretData) {
+  /** Checks required components and copies collections. */
   public CreatedLease {
     Objects.requireNonNull(lease, "lease");
     Objects.requireNonNull(secretData, "secretData");

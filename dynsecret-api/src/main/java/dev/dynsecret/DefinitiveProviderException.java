@@ -7,10 +7,12 @@ package dev.dynsecret;
 public class DefinitiveProviderException extends ProviderException {
   private static final long serialVersionUID = 1L;
 
+  /** With a message that names what failed (never secrets). */
   public DefinitiveProviderException(String message) {
     super(message, null);
   }
 
+  /** With a message that names what failed (never secrets) and the underlying cause. */
   public DefinitiveProviderException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -32,6 +32,7 @@ public record DynamicSecret(
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+  /** Checks every rule, throwing {@link dev.dynsecret.InvalidRequestException} naming the field. */
   public DynamicSecret {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new InvalidRequestException("name",

@@ -9,10 +9,12 @@ package dev.dynsecret;
 public class DynamicSecretException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** With a message that names what failed (never secrets). */
   public DynamicSecretException(String message) {
     super(message);
   }
 
+  /** With a message that names what failed (never secrets) and the underlying cause. */
   public DynamicSecretException(String message, Throwable cause) {
     super(message, cause);
   }

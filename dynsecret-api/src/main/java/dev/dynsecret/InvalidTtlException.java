@@ -7,6 +7,7 @@ package dev.dynsecret;
 public class InvalidTtlException extends InvalidRequestException {
   private static final long serialVersionUID = 1L;
 
+  /** See {@link InvalidRequestException#InvalidRequestException(String, String)}. */
   public InvalidTtlException(String field, String rule) {
     super(field, rule);
   }

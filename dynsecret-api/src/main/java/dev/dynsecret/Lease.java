@@ -51,6 +51,7 @@ public record Lease(
     Instant dueAt,
     String claimedBy) {
 
+  /** Checks that required components are present; copies metadata. */
   public Lease {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(secretName, "secretName");
@@ -128,23 +129,41 @@ public record Lease(
       claimedBy = l.claimedBy;
     }
 
+    /** Sets {@link Lease#id()}. */
     public Builder id(String id) { this.id = id; return this; }
+    /** Sets {@link Lease#secretName()}. */
     public Builder secretName(String secretName) { this.secretName = secretName; return this; }
+    /** Sets {@link Lease#externalId()}. */
     public Builder externalId(String externalId) { this.externalId = externalId; return this; }
+    /** Sets {@link Lease#state()}. */
     public Builder state(LeaseState state) { this.state = state; return this; }
+    /** Sets {@link Lease#createdAt()}. */
     public Builder createdAt(Instant createdAt) { this.createdAt = createdAt; return this; }
+    /** Sets {@link Lease#expiresAt()}. */
     public Builder expiresAt(Instant expiresAt) { this.expiresAt = expiresAt; return this; }
+    /** Sets {@link Lease#hardLimitAt()}. */
     public Builder hardLimitAt(Instant hardLimitAt) { this.hardLimitAt = hardLimitAt; return this; }
+    /** Sets {@link Lease#renewedAt()}. */
     public Builder renewedAt(Instant renewedAt) { this.renewedAt = renewedAt; return this; }
+    /** Sets {@link Lease#revokedAt()}. */
     public Builder revokedAt(Instant revokedAt) { this.revokedAt = revokedAt; return this; }
+    /** Sets {@link Lease#revokeReason()}. */
     public Builder revokeReason(RevokeReason reason) { this.revokeReason = reason; return this; }
+    /** Sets {@link Lease#revokedBy()}. */
     public Builder revokedBy(String revokedBy) { this.revokedBy = revokedBy; return this; }
+    /** Sets {@link Lease#revocationAttempts()}. */
     public Builder revocationAttempts(int attempts) { this.revocationAttempts = attempts; return this; }
+    /** Sets {@link Lease#nextAttemptAt()}. */
     public Builder nextAttemptAt(Instant nextAttemptAt) { this.nextAttemptAt = nextAttemptAt; return this; }
+    /** Sets {@link Lease#lastError()}. */
     public Builder lastError(String lastError) { this.lastError = lastError; return this; }
+    /** Sets {@link Lease#metadata()}. */
     public Builder metadata(Map<String, String> metadata) { this.metadata = metadata; return this; }
+    /** Sets {@link Lease#version()}. */
     public Builder version(long version) { this.version = version; return this; }
+    /** Sets {@link Lease#dueAt()}. */
     public Builder dueAt(Instant dueAt) { this.dueAt = dueAt; return this; }
+    /** Sets {@link Lease#claimedBy()}. */
     public Builder claimedBy(String claimedBy) { this.claimedBy = claimedBy; return this; }
 
     /** Builds the lease; throws {@link NullPointerException} naming a missing required field. */

@@ -9,6 +9,7 @@ public class LeaseStateException extends DynamicSecretException {
 
   private final LeaseState state;
 
+  /** With a message naming the lease and its state. */
   public LeaseStateException(String message, LeaseState state) {
     super(message);
     this.state = state;

@@ -4,6 +4,7 @@ package dev.dynsecret;
 public class NotFoundException extends DynamicSecretException {
   private static final long serialVersionUID = 1L;
 
+  /** With a message that names what failed (never secrets). */
   public NotFoundException(String message) {
     super(message);
   }

@@ -14,6 +14,7 @@ import java.util.Optional;
 public abstract class ProviderException extends DynamicSecretException {
   private static final long serialVersionUID = 1L;
 
+  /** With a message that names what failed (never secrets) and the underlying cause. */
   protected ProviderException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -22,6 +22,7 @@ public record RetryPolicy(
   public static final RetryPolicy DEFAULT =
       new RetryPolicy(10, Duration.ofSeconds(1), Duration.ofMinutes(10), 2.0, 0.2);
 
+  /** Checks every rule, throwing {@link dev.dynsecret.InvalidRequestException} naming the field. */
   public RetryPolicy {
     if (maxAttempts < 1) {
       throw new InvalidRequestException("maxAttempts", "must be at least 1; was " + maxAttempts);

@@ -7,10 +7,12 @@ package dev.dynsecret;
 public class StoreException extends DynamicSecretException {
   private static final long serialVersionUID = 1L;
 
+  /** With a message that names what failed (never secrets). */
   public StoreException(String message) {
     super(message);
   }
 
+  /** With a message that names what failed (never secrets) and the underlying cause. */
   public StoreException(String message, Throwable cause) {
     super(message, cause);
   }

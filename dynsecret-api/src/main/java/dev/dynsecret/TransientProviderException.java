@@ -9,10 +9,12 @@ public class TransientProviderException extends ProviderException {
 
   private final Duration retryAfter;
 
+  /** With a message that names what failed (never secrets). */
   public TransientProviderException(String message) {
     this(message, null, null);
   }
 
+  /** With a message that names what failed (never secrets) and the underlying cause. */
   public TransientProviderException(String message, Throwable cause) {
     this(message, cause, null);
   }

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param metadata non-secret details to keep on the lease (for example the credential's name)
  */
 public record CreatedCredential(String externalId, SecretData secretData, Map<String, String> metadata) {
+  /** Checks required components and copies collections. */
   public CreatedCredential {
     Objects.requireNonNull(externalId, "externalId");
     Objects.requireNonNull(secretData, "secretData");

@@ -17,6 +17,7 @@ public record LeaseQuery(String secretName, Set<LeaseState> states, String after
   /** The largest page a store must serve. */
   public static final int MAX_LIMIT = 10_000;
 
+  /** Checks every rule, throwing {@link dev.dynsecret.InvalidRequestException} naming the field. */
   public LeaseQuery {
     states = states == null || states.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(states));
     if (limit < 1 || limit > MAX_LIMIT) {

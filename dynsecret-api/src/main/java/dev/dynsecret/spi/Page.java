@@ -10,6 +10,7 @@ import java.util.Optional;
  * @param nextCursor pass to {@link LeaseQuery#after} for the next page; null on the last page
  */
 public record Page<T>(List<T> items, String nextCursor) {
+  /** Checks required components and copies collections. */
   public Page {
     items = List.copyOf(items);
   }

@@ -1,0 +1,384 @@
+package dev.dynsecret.memory;
+
+import dev.dynsecret.ConflictException;
+import dev.dynsecret.InvalidRequestException;
+import dev.dynsecret.Lease;
+import dev.dynsecret.LeaseState;
+import dev.dynsecret.NotFoundException;
+import dev.dynsecret.StoreException;
+import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.spi.LeaseStore;
+import dev.dynsecret.spi.Page;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link LeaseStore} that keeps leases in memory: the embedded default for a single application
+ * instance, and for tests. Leases are lost when the process ends, so a lease whose credential was
+ * not revoked before then stays alive at the provider; use a persistent store when that matters.
+ *
+ * <p>Safe for any number of threads. {@link #find}, {@link #query} and {@link #count} never block;
+ * writes ({@link #insert}, {@link #update}, {@link #claimDue}, {@link #purgeRevokedBefore}) take
+ * turns through one short critical section, which only touches in-memory indexes. Every operation
+ * costs time in proportion to the leases it returns or changes (times {@code log n}), never in
+ * proportion to the leases stored:
+ *
+ * <ul>
+ *   <li>{@code claimDue} walks an index ordered by {@code (dueAt, id)} from its start;
+ *   <li>{@code purgeRevokedBefore} walks an index of revoked leases ordered by {@code revokedAt};
+ *   <li>{@code query} walks the ids of one secret (or all ids) from the cursor, skipping leases
+ *       whose state the query excludes;
+ *   <li>{@code count} reads per-secret, per-state counters.
+ * </ul>
+ *
+ * <p>{@link #close()} discards every lease; a closed store rejects further use.
+ */
+public final class MemoryLeaseStore implements LeaseStore {
+  private static final LeaseState[] STATES = LeaseState.values();
+
+  /** Due leases, earliest first; the comparator is their key, the entries are the stored leases. */
+  private static final Comparator<Lease> BY_DUE_AT =
+      Comparator.comparing(Lease::dueAt).thenComparing(Lease::id);
+
+  private static final Comparator<Lease> BY_REVOKED_AT =
+      Comparator.comparing(Lease::revokedAt).thenComparing(Lease::id);
+
+  /** Every stored lease by id; reads need no lock, and id order serves unfiltered queries. */
+  private final ConcurrentSkipListMap<String, Lease> leases = new ConcurrentSkipListMap<>();
+
+  private final ConcurrentMap<String, SecretIndex> secrets = new ConcurrentHashMap<>();
+
+  /** Leases with a {@code dueAt}. Read and written only under {@link #writeLock}. */
+  private final NavigableSet<Lease> due = new ConcurrentSkipListSet<>(BY_DUE_AT);
+
+  /** {@code REVOKED} leases with a {@code revokedAt}. Read and written only under {@link #writeLock}. */
+  private final NavigableSet<Lease> revoked = new ConcurrentSkipListSet<>(BY_REVOKED_AT);
+
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private volatile boolean closed;
+
+  // Index entries looked at, so tests can prove the cost structurally rather than by timing.
+  private long dueEntriesExamined;
+  private long revokedEntriesExamined;
+  private final LongAdder idEntriesExamined = new LongAdder();
+
+  /** An empty store. */
+  public MemoryLeaseStore() {}
+
+  /**
+   * The ids of one secret's leases, and how many of them are in each state. The counters are an
+   * array replaced whole on every change, so a reader always sees one consistent set of counts.
+   */
+  private static final class SecretIndex {
+    /** The secret's name; stored leases share this instance rather than keeping copies. */
+    final String name;
+
+    final ConcurrentSkipListSet<String> ids = new ConcurrentSkipListSet<>();
+    volatile long[] countsByState = new long[STATES.length];
+
+    SecretIndex(String name) {
+      this.name = name;
+    }
+
+    /** Called under the write lock only. */
+    void add(String id, LeaseState state) {
+      ids.add(id);
+      adjust(state, 1);
+    }
+
+    /** Called under the write lock only. */
+    void remove(String id, LeaseState state) {
+      ids.remove(id);
+      adjust(state, -1);
+    }
+
+    /** Called under the write lock only. */
+    void adjust(LeaseState state, int delta) {
+      long[] counts = countsByState.clone();
+      counts[state.ordinal()] += delta;
+      countsByState = counts;
+    }
+  }
+
+  @Override
+  public void insert(Lease lease) {
+    require(lease, "lease");
+    writeLock.lock();
+    try {
+      ensureOpen();
+      if (leases.containsKey(lease.id())) {
+        throw new ConflictException("a lease with id '" + lease.id() + "' is stored already");
+      }
+      SecretIndex secret = secrets.computeIfAbsent(lease.secretName(), SecretIndex::new);
+      Lease stored = lease.secretName() == secret.name
+          ? lease
+          : lease.toBuilder().secretName(secret.name).build();
+      leases.put(stored.id(), stored);
+      secret.add(stored.id(), stored.state());
+      index(stored);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<Lease> find(String id) {
+    require(id, "id");
+    ensureOpen();
+    return Optional.ofNullable(leases.get(id));
+  }
+
+  @Override
+  public Lease update(Lease lease) {
+    require(lease, "lease");
+    writeLock.lock();
+    try {
+      ensureOpen();
+      Lease current = leases.get(lease.id());
+      if (current == null) {
+        throw new NotFoundException("no lease with id '" + lease.id() + "'");
+      }
+      if (current.version() != lease.version()) {
+        throw new ConflictException("lease " + lease.id() + " changed meanwhile: version "
+            + lease.version() + " was read, version " + current.version() + " is stored");
+      }
+      return replace(current, lease.toBuilder().version(lease.version() + 1));
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Stores {@code next} in place of {@code current} and keeps every index in step. Shares the id
+   * and secret name instances already stored, so a million updates leave no copies behind.
+   * Called under the write lock only.
+   */
+  private Lease replace(Lease current, Lease.Builder next) {
+    SecretIndex secret = secrets.get(current.secretName());
+    Lease candidate = next.id(current.id()).build();
+    if (!candidate.secretName().equals(secret.name)) {
+      // Stores do not judge lease changes; a changed secret name simply moves the lease.
+      secret.remove(current.id(), current.state());
+      secret = secrets.computeIfAbsent(candidate.secretName(), SecretIndex::new);
+      secret.add(current.id(), candidate.state());
+    } else if (candidate.state() != current.state()) {
+      secret.adjust(current.state(), -1);
+      secret.adjust(candidate.state(), 1);
+    }
+    Lease stored = candidate.secretName() == secret.name
+        ? candidate
+        : next.secretName(secret.name).build();
+    unindex(current);
+    leases.put(stored.id(), stored);
+    index(stored);
+    return stored;
+  }
+
+  /** Adds the lease to the due and revoked indexes it belongs in. Under the write lock only. */
+  private void index(Lease lease) {
+    if (lease.dueAt() != null) {
+      due.add(lease);
+    }
+    if (lease.state() == LeaseState.REVOKED && lease.revokedAt() != null) {
+      revoked.add(lease);
+    }
+  }
+
+  /** Removes the lease from the due and revoked indexes. Under the write lock only. */
+  private void unindex(Lease lease) {
+    if (lease.dueAt() != null) {
+      due.remove(lease);
+    }
+    if (lease.state() == LeaseState.REVOKED && lease.revokedAt() != null) {
+      revoked.remove(lease);
+    }
+  }
+
+  @Override
+  public Page<Lease> query(LeaseQuery query) {
+    require(query, "query");
+    ensureOpen();
+    NavigableSet<String> ids;
+    if (query.secretName() == null) {
+      ids = leases.keySet();
+    } else {
+      SecretIndex secret = secrets.get(query.secretName());
+      if (secret == null) {
+        return new Page<>(List.of(), null);
+      }
+      ids = secret.ids;
+    }
+    if (query.afterId() != null) {
+      ids = ids.tailSet(query.afterId(), false);
+    }
+    // One lease more than asked for tells whether another page follows.
+    List<Lease> items = new ArrayList<>(Math.min(query.limit() + 1, 256));
+    long examined = 0;
+    for (Iterator<String> it = ids.iterator(); it.hasNext() && items.size() <= query.limit(); ) {
+      examined++;
+      Lease lease = leases.get(it.next());
+      // Null when purged after its id was read; re-checked because the lease may have changed.
+      if (lease != null && query.matches(lease.secretName(), lease.state())) {
+        items.add(lease);
+      }
+    }
+    idEntriesExamined.add(examined);
+    if (items.size() <= query.limit()) {
+      return new Page<>(items, null);
+    }
+    List<Lease> page = items.subList(0, query.limit());
+    return new Page<>(page, page.get(page.size() - 1).id());
+  }
+
+  @Override
+  public List<Lease> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit) {
+    require(nodeId, "nodeId");
+    require(now, "now");
+    require(claimTimeout, "claimTimeout");
+    if (claimTimeout.isZero() || claimTimeout.isNegative()) {
+      throw new InvalidRequestException("claimTimeout", "must be positive; was " + claimTimeout);
+    }
+    requirePositive(limit, "limit");
+    Instant claimedUntil = now.plus(claimTimeout);
+    writeLock.lock();
+    try {
+      ensureOpen();
+      // Collect first: claiming re-files each lease under its new dueAt in the same index.
+      List<Lease> dueNow = new ArrayList<>(Math.min(limit, 256));
+      for (Iterator<Lease> it = due.iterator(); it.hasNext() && dueNow.size() < limit; ) {
+        dueEntriesExamined++;
+        Lease lease = it.next();
+        if (lease.dueAt().isAfter(now)) {
+          break;
+        }
+        dueNow.add(lease);
+      }
+      List<Lease> claimed = new ArrayList<>(dueNow.size());
+      for (Lease lease : dueNow) {
+        claimed.add(replace(lease, lease.toBuilder()
+            .claimedBy(nodeId)
+            .dueAt(claimedUntil)
+            .version(lease.version() + 1)));
+      }
+      return claimed;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public long count(String secretName, Set<LeaseState> states) {
+    require(secretName, "secretName");
+    require(states, "states");
+    ensureOpen();
+    SecretIndex secret = secrets.get(secretName);
+    if (secret == null) {
+      return 0;
+    }
+    long[] counts = secret.countsByState; // one read: a consistent snapshot
+    long total = 0;
+    for (LeaseState state : states) {
+      total += counts[state.ordinal()];
+    }
+    return total;
+  }
+
+  @Override
+  public int purgeRevokedBefore(Instant cutoff, int limit) {
+    require(cutoff, "cutoff");
+    requirePositive(limit, "limit");
+    writeLock.lock();
+    try {
+      ensureOpen();
+      int purged = 0;
+      for (Iterator<Lease> it = revoked.iterator(); it.hasNext() && purged < limit; ) {
+        revokedEntriesExamined++;
+        Lease lease = it.next();
+        if (!lease.revokedAt().isBefore(cutoff)) {
+          break;
+        }
+        it.remove();
+        if (lease.dueAt() != null) {
+          due.remove(lease);
+        }
+        leases.remove(lease.id());
+        secrets.get(lease.secretName()).remove(lease.id(), lease.state());
+        purged++;
+      }
+      return purged;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Discards every lease. Afterwards every method throws {@link StoreException}. */
+  @Override
+  public void close() {
+    writeLock.lock();
+    try {
+      closed = true;
+      leases.clear();
+      secrets.clear();
+      due.clear();
+      revoked.clear();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Due-index entries {@link #claimDue} has looked at since the store was created. */
+  long dueEntriesExamined() {
+    writeLock.lock();
+    try {
+      return dueEntriesExamined;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Revoked-index entries {@link #purgeRevokedBefore} has looked at since creation. */
+  long revokedEntriesExamined() {
+    writeLock.lock();
+    try {
+      return revokedEntriesExamined;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Id-index entries {@link #query} has looked at since the store was created. */
+  long idEntriesExamined() {
+    return idEntriesExamined.sum();
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new StoreException("the memory lease store is closed");
+    }
+  }
+
+  private static void require(Object value, String field) {
+    if (value == null) {
+      throw new InvalidRequestException(field, "is required");
+    }
+  }
+
+  private static void requirePositive(int value, String field) {
+    if (value < 1) {
+      throw new InvalidRequestException(field, "must be at least 1; was " + value);
+    }
+  }
+}

@@ -1,0 +1,838 @@
+package dev.dynsecret.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dynsecret.ConflictException;
+import dev.dynsecret.CreatedLease;
+import dev.dynsecret.DefinitiveProviderException;
+import dev.dynsecret.DynamicSecret;
+import dev.dynsecret.DynamicSecretException;
+import dev.dynsecret.InvalidRequestException;
+import dev.dynsecret.InvalidTtlException;
+import dev.dynsecret.Lease;
+import dev.dynsecret.LeaseLimitExceededException;
+import dev.dynsecret.LeaseListener;
+import dev.dynsecret.LeaseManager;
+import dev.dynsecret.LeaseState;
+import dev.dynsecret.LeaseStateException;
+import dev.dynsecret.NotFoundException;
+import dev.dynsecret.RetryPolicy;
+import dev.dynsecret.RevokeReason;
+import dev.dynsecret.Secret;
+import dev.dynsecret.StoreException;
+import dev.dynsecret.TransientProviderException;
+import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.spi.LeaseStore;
+import dev.dynsecret.spi.Page;
+import dev.dynsecret.spi.ProviderConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lease engine's behaviour, as {@code lease-semantics.md} promises it, checked end to end over
+ * a real {@link LeaseStore}. Every store runs it: extend this class and supply {@link #newStore()}.
+ * Time comes from a {@link TestClock}; nothing sleeps.
+ */
+public abstract class LeaseManagerContract {
+  /** Retries with no jitter, so the schedule can be checked to the millisecond. */
+  protected static final RetryPolicy EXACT_RETRIES =
+      new RetryPolicy(4, Duration.ofSeconds(1), Duration.ofMinutes(1), 2.0, 0.0);
+
+  protected static final String SECRET = "orders-api";
+
+  protected TestClock clock;
+  protected RecordingProvider provider;
+  protected RecordingListener events;
+  protected LeaseStore store;
+  protected LeaseManager manager;
+  private final List<LeaseManager> extraManagers = new ArrayList<>();
+
+  /** A fresh, empty store; each test gets its own. */
+  protected abstract LeaseStore newStore();
+
+  @BeforeEach
+  void setUpManager() {
+    clock = TestClock.standard();
+    provider = new RecordingProvider();
+    events = new RecordingListener();
+    store = newStore();
+    manager = newManager("node-a");
+    manager.register(definition(SECRET).build());
+  }
+
+  @AfterEach
+  void tearDownManager() {
+    manager.close();
+    extraManagers.forEach(LeaseManager::close);
+    store.close();
+  }
+
+  /** A manager on the shared store, clock and provider; closed after the test. */
+  protected LeaseManager newManager(String nodeId) {
+    LeaseManager built = builder(nodeId).build();
+    if (manager != null) {
+      extraManagers.add(built);
+    }
+    return built;
+  }
+
+  protected LeaseManager.Builder builder(String nodeId) {
+    return LeaseManager.builder()
+        .store(store)
+        .provider(provider)
+        .discoverProviders(false)
+        .clock(clock)
+        .nodeId(nodeId)
+        .parallelism(4)
+        .retryPolicy(EXACT_RETRIES)
+        .listener(events);
+  }
+
+  protected static DynamicSecret.Builder definition(String name) {
+    return DynamicSecret.builder(name)
+        .provider(RecordingProvider.TYPE, ProviderConfig.empty())
+        .defaultTtl(Duration.ofMinutes(10))
+        .maxTtl(Duration.ofHours(1));
+  }
+
+  private Instant now() {
+    return clock.instant();
+  }
+
+  @Nested
+  class Creating {
+    @Test
+    void createsAnActiveLeaseWithTheDefaultTtlAndHandsOutTheSecretOnce() {
+      CreatedLease created = manager.create(SECRET);
+
+      Lease lease = created.lease();
+      assertAll(
+          () -> assertEquals(LeaseState.ACTIVE, lease.state()),
+          () -> assertEquals(now().plus(Duration.ofMinutes(10)), lease.expiresAt()),
+          () -> assertEquals(now().plus(Duration.ofHours(1)), lease.hardLimitAt()),
+          () -> assertNotNull(lease.externalId()),
+          () -> assertTrue(provider.isLive(lease.id())),
+          () -> assertEquals(Set.of("CLIENT_ID", "CLIENT_SECRET"), created.secretData().keys()),
+          () -> assertEquals(lease, manager.get(lease.id())));
+      assertEquals(List.of("created " + lease.id()), events.steps());
+    }
+
+    @Test
+    void recordsTheLeaseAsPendingBeforeTheProviderIsCalled() {
+      List<LeaseState> statesSeenByProvider = new CopyOnWriteArrayList<>();
+      provider.onCreate(lease -> statesSeenByProvider.add(store.find(lease.id()).orElseThrow().state()));
+
+      manager.create(SECRET);
+
+      assertEquals(List.of(LeaseState.PENDING), statesSeenByProvider);
+    }
+
+    @Test
+    void usesTheRequestedTtl() {
+      Lease lease = manager.create(SECRET, Duration.ofMinutes(30)).lease();
+
+      assertEquals(now().plus(Duration.ofMinutes(30)), lease.expiresAt());
+    }
+
+    @Test
+    void rejectsAZeroTtl() {
+      InvalidTtlException e =
+          assertThrows(InvalidTtlException.class, () -> manager.create(SECRET, Duration.ZERO));
+
+      assertEquals("ttl", e.field());
+      assertTrue(e.getMessage().contains("must be positive"), e.getMessage());
+      assertEquals(0, provider.createCalls());
+    }
+
+    @Test
+    void rejectsANegativeTtl() {
+      InvalidTtlException e = assertThrows(InvalidTtlException.class,
+          () -> manager.create(SECRET, Duration.ofSeconds(-5)));
+
+      assertTrue(e.getMessage().contains("must be positive; was -5s"), e.getMessage());
+    }
+
+    @Test
+    void rejectsATtlAboveTheMaxTtlAndStatesTheLimit() {
+      InvalidTtlException e = assertThrows(InvalidTtlException.class,
+          () -> manager.create(SECRET, Duration.ofMinutes(61)));
+
+      assertTrue(e.getMessage().contains("must not exceed the max TTL 1h"), e.getMessage());
+      assertTrue(e.getMessage().contains("was 1h1m"), e.getMessage());
+      assertEquals(0, provider.createCalls());
+      assertTrue(manager.list(LeaseQuery.all(10)).items().isEmpty(), "nothing stored");
+    }
+
+    @Test
+    void rejectsADefinitionWhoseDefaultTtlExceedsItsMaxTtl() {
+      InvalidTtlException e = assertThrows(InvalidTtlException.class,
+          () -> definition("too-long").defaultTtl(Duration.ofHours(2)).maxTtl(Duration.ofHours(1)).build());
+
+      assertEquals("defaultTtl", e.field());
+      assertTrue(e.getMessage().contains("must not exceed maxTtl 1h; was 2h"), e.getMessage());
+    }
+
+    @Test
+    void refusesCreatesBeyondTheLeaseLimit() {
+      manager.register(definition("limited").leaseLimit(2).build());
+      manager.create("limited");
+      String second = manager.create("limited").lease().id();
+
+      LeaseLimitExceededException e =
+          assertThrows(LeaseLimitExceededException.class, () -> manager.create("limited"));
+      assertTrue(e.getMessage().contains("its limit is 2"), e.getMessage());
+
+      manager.revoke(second);
+      assertEquals(LeaseState.ACTIVE, manager.create("limited").lease().state(), "room again");
+    }
+
+    @Test
+    void rejectsAnUnknownSecret() {
+      NotFoundException e = assertThrows(NotFoundException.class, () -> manager.create("nope"));
+
+      assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
+    }
+
+    @Test
+    void aDefinitiveCreateFailureClosesTheLeaseAtOnce() {
+      provider.failNextCreates(1, () -> new DefinitiveProviderException("403 forbidden"));
+
+      DefinitiveProviderException e =
+          assertThrows(DefinitiveProviderException.class, () -> manager.create(SECRET));
+
+      Lease lease = onlyLease();
+      assertTrue(e.getMessage().contains(lease.id()) && e.getMessage().contains("403 forbidden"));
+      assertEquals(LeaseState.REVOKED, lease.state());
+      assertEquals(RevokeReason.CREATE_FAILED, lease.revokeReason());
+      assertTrue(lease.lastError().contains("403 forbidden"));
+    }
+
+    @Test
+    void aTransientCreateFailureLeavesTheLeaseForReconciliationWhichDeletesAnyCredential() {
+      // The provider made the credential but the answer was lost: the worst case.
+      provider.loseNextCreateAnswers(1);
+
+      TransientProviderException e =
+          assertThrows(TransientProviderException.class, () -> manager.create(SECRET));
+      assertTrue(e.getMessage().contains("will be deleted by reconciliation"), e.getMessage());
+      Lease pending = onlyLease();
+      assertEquals(LeaseState.PENDING, pending.state());
+      assertEquals(1, provider.liveCredentials().size());
+
+      assertEquals(1, manager.processDue());
+
+      Lease reconciled = manager.get(pending.id());
+      assertEquals(LeaseState.REVOKED, reconciled.state());
+      assertEquals(RevokeReason.CREATE_FAILED, reconciled.revokeReason());
+      assertTrue(provider.findCalls() >= 1);
+      assertEquals(Set.of(), provider.liveCredentials());
+      assertEquals(List.of("reconciled " + pending.id()), events.steps());
+    }
+
+    @Test
+    void aLeaseLeftPendingByADeadNodeIsReconciledAfterTheGracePeriod() {
+      // Simulate a node that recorded the lease, had the credential made, then died.
+      LeaseManager doomed = builder("node-dead").build();
+      doomed.register(definition(SECRET).build());
+      provider.onCreate(lease -> {
+        throw new Error("process killed");
+      });
+      assertThrows(Error.class, () -> doomed.create(SECRET));
+      doomed.close();
+      provider.onCreate(lease -> {});
+      Lease pending = onlyLease();
+
+      assertEquals(0, manager.processDue(), "the dead node's claim still runs");
+      clock.advance(Duration.ofMinutes(5));
+      assertEquals(1, manager.processDue());
+
+      assertEquals(LeaseState.REVOKED, manager.get(pending.id()).state());
+      assertEquals(Set.of(), provider.liveCredentials(), "no credential left that no lease tracks");
+    }
+
+    @Test
+    void ifTheLeaseCannotBeMarkedActiveTheCredentialIsRevokedAtOnce() {
+      LeaseStore failing = new FailingUpdates(store);
+      LeaseManager fragile = LeaseManager.builder().store(failing).provider(provider)
+          .discoverProviders(false).clock(clock).nodeId("node-f").build();
+      extraManagers.add(fragile);
+      fragile.register(definition(SECRET).build());
+
+      StoreException e = assertThrows(StoreException.class, () -> fragile.create(SECRET));
+
+      assertTrue(e.getMessage().contains("its credential was revoked"), e.getMessage());
+      assertEquals(Set.of(), provider.liveCredentials());
+    }
+  }
+
+  @Nested
+  class Renewing {
+    @Test
+    void setsTheExpiryToNowPlusTheTtl() {
+      Lease lease = manager.create(SECRET).lease();
+      clock.advance(Duration.ofMinutes(4));
+
+      Lease renewed = manager.renew(lease.id(), Duration.ofMinutes(20));
+
+      assertEquals(now().plus(Duration.ofMinutes(20)), renewed.expiresAt());
+      assertEquals(now(), renewed.renewedAt());
+      assertEquals(List.of(renewed.expiresAt()), provider.renewals());
+      assertTrue(events.steps().contains("renewed " + lease.id()));
+    }
+
+    @Test
+    void usesTheDefaultTtlWhenNoneIsGiven() {
+      Lease lease = manager.create(SECRET, Duration.ofMinutes(2)).lease();
+      clock.advance(Duration.ofMinutes(1));
+
+      assertEquals(now().plus(Duration.ofMinutes(10)), manager.renew(lease.id()).expiresAt());
+    }
+
+    @Test
+    void refusesToPassTheHardLimitAndSaysWhatIsStillAllowed() {
+      Lease lease = manager.create(SECRET, Duration.ofMinutes(50)).lease();
+      clock.advance(Duration.ofMinutes(45));
+
+      InvalidTtlException e = assertThrows(InvalidTtlException.class,
+          () -> manager.renew(lease.id(), Duration.ofMinutes(30)));
+
+      assertTrue(e.getMessage().contains("at most 15m can still be granted"), e.getMessage());
+      assertEquals(lease.expiresAt(), manager.get(lease.id()).expiresAt(), "nothing changed");
+      assertEquals(now().plus(Duration.ofMinutes(15)),
+          manager.renew(lease.id(), Duration.ofMinutes(15)).expiresAt());
+    }
+
+    @Test
+    void refusesAnExpiredLease() {
+      Lease lease = manager.create(SECRET).lease();
+      clock.advance(Duration.ofMinutes(10));
+
+      LeaseStateException e = assertThrows(LeaseStateException.class, () -> manager.renew(lease.id()));
+
+      assertTrue(e.getMessage().contains("expired"), e.getMessage());
+    }
+
+    @Test
+    void refusesARevokedLease() {
+      Lease lease = manager.create(SECRET).lease();
+      manager.revoke(lease.id());
+
+      LeaseStateException e = assertThrows(LeaseStateException.class, () -> manager.renew(lease.id()));
+
+      assertEquals(LeaseState.REVOKED, e.state());
+    }
+
+    @Test
+    void refusesANonPositiveTtl() {
+      Lease lease = manager.create(SECRET).lease();
+
+      assertThrows(InvalidTtlException.class, () -> manager.renew(lease.id(), Duration.ofSeconds(-1)));
+    }
+
+    @Test
+    void renewedLeasesAreNotExpiredAtTheirOldExpiry() {
+      Lease lease = manager.create(SECRET).lease();
+      clock.advance(Duration.ofMinutes(9));
+      manager.renew(lease.id());
+      clock.advance(Duration.ofMinutes(2));
+
+      assertEquals(0, manager.processDue());
+      assertTrue(provider.isLive(lease.id()));
+    }
+  }
+
+  @Nested
+  class Revoking {
+    @Test
+    void deletesTheCredentialAndKeepsTheLeaseAsHistory() {
+      Lease lease = manager.create(SECRET).lease();
+
+      Lease revoked = manager.revoke(lease.id());
+
+      assertAll(
+          () -> assertEquals(LeaseState.REVOKED, revoked.state()),
+          () -> assertEquals(RevokeReason.MANUAL, revoked.revokeReason()),
+          () -> assertEquals(now(), revoked.revokedAt()),
+          () -> assertEquals("node-a", revoked.revokedBy()),
+          () -> assertNull(revoked.dueAt()),
+          () -> assertFalse(provider.isLive(lease.id())),
+          () -> assertEquals(revoked, manager.get(lease.id())));
+      assertTrue(events.steps().contains("revoked " + lease.id()));
+    }
+
+    @Test
+    void aSecondRevokeMakesNoProviderCallAndRaisesNoError() {
+      Lease lease = manager.create(SECRET).lease();
+      Lease first = manager.revoke(lease.id());
+
+      Lease second = manager.revoke(lease.id());
+
+      assertEquals(first, second);
+      assertEquals(1, provider.revokeCalls(lease.id()));
+    }
+
+    @Test
+    void aFailingProviderIsRetriedOnTheBackoffScheduleThenTheLeaseFails() {
+      Lease lease = manager.create(SECRET).lease();
+      provider.failAllRevokes(() -> new TransientProviderException("503 service unavailable"));
+
+      TransientProviderException e =
+          assertThrows(TransientProviderException.class, () -> manager.revoke(lease.id()));
+      assertTrue(e.getMessage().contains("503 service unavailable"), e.getMessage());
+
+      // EXACT_RETRIES: 4 attempts, 1 s doubling, no jitter.
+      Instant start = now();
+      Lease afterFirst = manager.get(lease.id());
+      assertEquals(1, afterFirst.revocationAttempts());
+      assertEquals(start.plusSeconds(1), afterFirst.nextAttemptAt());
+      assertTrue(afterFirst.revocationPending());
+
+      clock.advance(Duration.ofMillis(999));
+      assertEquals(0, manager.processDue(), "not before the backoff has passed");
+      clock.advance(Duration.ofMillis(1));
+      assertEquals(1, manager.processDue());
+      assertEquals(start.plusSeconds(1 + 2), manager.get(lease.id()).nextAttemptAt());
+      clock.advance(Duration.ofSeconds(2));
+      manager.processDue();
+      assertEquals(start.plusSeconds(1 + 2 + 4), manager.get(lease.id()).nextAttemptAt());
+      clock.advance(Duration.ofSeconds(4));
+      manager.processDue();
+
+      Lease failed = manager.get(lease.id());
+      assertEquals(LeaseState.REVOCATION_FAILED, failed.state());
+      assertEquals(4, failed.revocationAttempts());
+      assertTrue(failed.lastError().contains("503 service unavailable"));
+      assertEquals(4, provider.revokeCalls(lease.id()));
+      assertEquals(1, events.count("revocationFailed"));
+      assertEquals(3, events.count("revocationRetryScheduled"));
+      clock.advance(Duration.ofHours(1));
+      assertEquals(0, manager.processDue(), "a failed lease waits for an operator");
+    }
+
+    @Test
+    void jitterKeepsEachWaitWithinItsBand() {
+      RetryPolicy jittery = new RetryPolicy(10, Duration.ofSeconds(10), Duration.ofMinutes(5), 2.0, 0.5);
+      LeaseManager withJitter = builder("node-j").retryPolicy(jittery).build();
+      extraManagers.add(withJitter);
+      withJitter.register(definition("jittery").build());
+      provider.failAllRevokes(() -> new TransientProviderException("down"));
+      for (int i = 0; i < 20; i++) {
+        Lease lease = withJitter.create("jittery").lease();
+        assertThrows(TransientProviderException.class, () -> withJitter.revoke(lease.id()));
+        Duration wait = Duration.between(now(), withJitter.get(lease.id()).nextAttemptAt());
+        assertTrue(wait.compareTo(Duration.ofSeconds(5)) >= 0 && wait.compareTo(Duration.ofSeconds(10)) <= 0,
+            "wait " + wait + " outside [5s, 10s]");
+      }
+    }
+
+    @Test
+    void aWaitTheSystemAskedForIsHonoured() {
+      Lease lease = manager.create(SECRET).lease();
+      provider.failNextRevokes(1,
+          () -> new TransientProviderException("429", null, Duration.ofSeconds(30)));
+
+      assertThrows(TransientProviderException.class, () -> manager.revoke(lease.id()));
+
+      assertEquals(now().plusSeconds(30), manager.get(lease.id()).nextAttemptAt());
+    }
+
+    @Test
+    void aDefinitiveFailureGivesUpAtOnce() {
+      Lease lease = manager.create(SECRET).lease();
+      provider.failNextRevokes(1, () -> new DefinitiveProviderException("403 not allowed"));
+
+      assertThrows(DefinitiveProviderException.class, () -> manager.revoke(lease.id()));
+
+      assertEquals(LeaseState.REVOCATION_FAILED, manager.get(lease.id()).state());
+      assertEquals(1, events.count("revocationFailed"));
+    }
+
+    @Test
+    void anOperatorCanRetryAFailedRevocation() {
+      Lease lease = manager.create(SECRET).lease();
+      provider.failNextRevokes(1, () -> new DefinitiveProviderException("403 not allowed"));
+      assertThrows(DefinitiveProviderException.class, () -> manager.revoke(lease.id()));
+
+      Lease retried = manager.revoke(lease.id());
+
+      assertEquals(LeaseState.REVOKED, retried.state());
+      assertFalse(provider.isLive(lease.id()));
+    }
+
+    @Test
+    void forceRevokeMarksTheLeaseRevokedEvenWhenTheProviderFails() {
+      Lease lease = manager.create(SECRET).lease();
+      provider.failAllRevokes(() -> new DefinitiveProviderException("403 not allowed"));
+
+      Lease forced = manager.forceRevoke(lease.id());
+
+      assertEquals(LeaseState.REVOKED, forced.state());
+      assertEquals(RevokeReason.FORCED, forced.revokeReason());
+      assertTrue(forced.lastError().contains("forced without the provider confirming deletion"),
+          forced.lastError());
+      assertTrue(forced.lastError().contains("403 not allowed"), forced.lastError());
+      assertTrue(events.steps().contains("revoked " + lease.id()));
+    }
+
+    @Test
+    void revokeAllRevokesEveryLeaseOfTheSecretOnly() {
+      manager.register(definition("other").build());
+      manager.create(SECRET);
+      manager.create(SECRET);
+      Lease other = manager.create("other").lease();
+
+      assertEquals(2, manager.revokeAll(SECRET));
+
+      assertEquals(Set.of("dynsecret-" + other.id()), provider.liveCredentials());
+    }
+
+    @Test
+    void anUnknownLeaseIsNotFound() {
+      assertThrows(NotFoundException.class, () -> manager.revoke("0190f0e0-0000-7000-8000-000000000000"));
+      InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> manager.revoke(" "));
+      assertEquals("leaseId", e.field());
+    }
+  }
+
+  @Nested
+  class Expiring {
+    @Test
+    void theSweepRevokesExactlyTheDueLeases() {
+      List<String> shortLived = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        shortLived.add(manager.create(SECRET, Duration.ofMinutes(1)).lease().id());
+      }
+      List<String> longLived = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        longLived.add(manager.create(SECRET, Duration.ofMinutes(10)).lease().id());
+      }
+      clock.advance(Duration.ofMinutes(5));
+
+      assertEquals(3, manager.processDue());
+
+      for (String id : shortLived) {
+        Lease lease = manager.get(id);
+        assertEquals(LeaseState.REVOKED, lease.state());
+        assertEquals(RevokeReason.EXPIRED, lease.revokeReason());
+        assertTrue(events.steps().contains("expired " + id));
+      }
+      for (String id : longLived) {
+        assertEquals(LeaseState.ACTIVE, manager.get(id).state());
+        assertTrue(provider.isLive(id));
+      }
+      assertEquals(0, manager.processDue(), "nothing else is due");
+    }
+
+    @Test
+    void twoManagersSharingAStoreRevokeEachOfTenThousandDueLeasesExactlyOnce() throws Exception {
+      LeaseManager second = newManager("node-b");
+      second.register(definition(SECRET).build());
+      int leases = 10_000;
+      for (int i = 0; i < leases; i++) {
+        manager.create(SECRET, Duration.ofMinutes(1));
+      }
+      clock.advance(Duration.ofMinutes(2));
+
+      ExecutorService nodes = Executors.newFixedThreadPool(2);
+      try {
+        CountDownLatch go = new CountDownLatch(1);
+        Future<Integer> a = nodes.submit(() -> { go.await(); return manager.processDue(); });
+        Future<Integer> b = nodes.submit(() -> { go.await(); return second.processDue(); });
+        go.countDown();
+        assertEquals(leases, a.get(2, TimeUnit.MINUTES) + b.get(2, TimeUnit.MINUTES));
+      } finally {
+        nodes.shutdownNow();
+      }
+
+      Map<String, Integer> calls = provider.revokeCallsByLease();
+      assertEquals(leases, calls.size());
+      assertTrue(calls.values().stream().allMatch(n -> n == 1), "some lease was revoked twice");
+      assertEquals(Set.of(), provider.liveCredentials());
+      assertEquals(leases, countLeases(LeaseState.REVOKED));
+    }
+
+    @Test
+    void aClaimHeldByADeadNodeIsTakenOverAfterTheClaimTimeout() {
+      Lease lease = manager.create(SECRET, Duration.ofMinutes(1)).lease();
+      clock.advance(Duration.ofMinutes(1));
+      List<Lease> abandoned = store.claimDue("node-dead", now(), Duration.ofMinutes(2), 10);
+      assertEquals(1, abandoned.size());
+
+      assertEquals(0, manager.processDue(), "the claim still runs");
+      clock.advance(Duration.ofMinutes(2));
+      assertEquals(1, manager.processDue());
+
+      assertEquals(LeaseState.REVOKED, manager.get(lease.id()).state());
+      assertEquals(1, provider.revokeCalls(lease.id()));
+    }
+
+    @Test
+    void backgroundWorkExpiresLeasesOnItsOwn() throws Exception {
+      CountDownLatch expired = new CountDownLatch(1);
+      LeaseManager background = builder("node-bg").pollInterval(Duration.ofMillis(20))
+          .listener(new LeaseListener() {
+            @Override
+            public void expired(Lease lease) {
+              expired.countDown();
+            }
+          }).build();
+      extraManagers.add(background);
+      background.register(definition(SECRET).build());
+      Lease lease = background.create(SECRET, Duration.ofMinutes(1)).lease();
+      clock.advance(Duration.ofMinutes(1));
+
+      background.start();
+
+      assertTrue(expired.await(30, TimeUnit.SECONDS), "background work did not expire the lease");
+      assertFalse(provider.isLive(lease.id()));
+    }
+  }
+
+  @Nested
+  class Listening {
+    @Test
+    void aListenerThatThrowsChangesNothing() {
+      LeaseListener broken = new LeaseListener() {
+        @Override
+        public void created(Lease lease) {
+          throw new IllegalStateException("listener bug");
+        }
+
+        @Override
+        public void expired(Lease lease) {
+          throw new IllegalStateException("listener bug");
+        }
+      };
+      LeaseManager withBadListener = LeaseManager.builder().store(store).provider(provider)
+          .discoverProviders(false).clock(clock).nodeId("node-l")
+          .listener(broken).listener(events).build();
+      extraManagers.add(withBadListener);
+      withBadListener.register(definition("listened").build());
+
+      Lease lease = withBadListener.create("listened", Duration.ofMinutes(1)).lease();
+      clock.advance(Duration.ofMinutes(1));
+      withBadListener.processDue();
+
+      assertEquals(LeaseState.REVOKED, withBadListener.get(lease.id()).state());
+      assertTrue(events.steps().contains("expired " + lease.id()), "later listeners still hear");
+    }
+  }
+
+  @Nested
+  class ManagingSecrets {
+    @Test
+    void removingASecretRevokesItsLeases() {
+      Lease a = manager.create(SECRET).lease();
+      Lease b = manager.create(SECRET).lease();
+
+      manager.remove(SECRET);
+
+      assertEquals(RevokeReason.SECRET_REMOVED, manager.get(a.id()).revokeReason());
+      assertEquals(LeaseState.REVOKED, manager.get(b.id()).state());
+      assertEquals(Set.of(), provider.liveCredentials());
+      assertTrue(manager.secret(SECRET).isEmpty());
+    }
+
+    @Test
+    void removingASecretWhoseLeasesCannotBeRevokedKeepsItUnlessForced() {
+      Lease lease = manager.create(SECRET).lease();
+      provider.failAllRevokes(() -> new TransientProviderException("down"));
+
+      DynamicSecretException e = assertThrows(DynamicSecretException.class, () -> manager.remove(SECRET));
+      assertTrue(e.getMessage().contains("1 of 1 leases"), e.getMessage());
+      assertTrue(manager.secret(SECRET).isPresent(), "still registered so retries go on");
+
+      manager.forceRemove(SECRET);
+      Lease forced = manager.get(lease.id());
+      assertEquals(LeaseState.REVOKED, forced.state());
+      assertEquals(RevokeReason.SECRET_REMOVED, forced.revokeReason());
+      assertTrue(forced.lastError().contains("forced"), forced.lastError());
+      assertTrue(manager.secret(SECRET).isEmpty());
+    }
+
+    @Test
+    void registeringTwiceIsAConflictAndUpdateReplaces() {
+      assertThrows(ConflictException.class, () -> manager.register(definition(SECRET).build()));
+
+      manager.update(definition(SECRET).defaultTtl(Duration.ofMinutes(3)).build());
+
+      assertEquals(Duration.ofMinutes(3), manager.secret(SECRET).orElseThrow().defaultTtl());
+    }
+
+    @Test
+    void anUnknownProviderTypeIsRejectedNamingTheKnownTypes() {
+      InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> manager.register(
+          DynamicSecret.builder("x").provider("no-such-type", ProviderConfig.empty())
+              .defaultTtl(Duration.ofMinutes(1)).build()));
+
+      assertEquals("providerType", e.field());
+      assertTrue(e.getMessage().contains("[recording]"), e.getMessage());
+    }
+
+    @Test
+    void twoProvidersForOneTypeIsAnErrorNamingBoth() {
+      DynamicSecretException e = assertThrows(DynamicSecretException.class,
+          () -> builder("node-x").provider(new RecordingProvider()).build());
+
+      assertTrue(e.getMessage().contains("two providers claim the type 'recording'"), e.getMessage());
+      assertTrue(e.getMessage().contains(RecordingProvider.class.getName()), e.getMessage());
+    }
+
+    @Test
+    void verifyReachesTheProvider() {
+      manager.verify(SECRET);
+      provider.failVerify(() -> new DefinitiveProviderException("authentication failed"));
+
+      assertThrows(DefinitiveProviderException.class, () -> manager.verify(SECRET));
+      assertEquals(2, provider.verifyCalls());
+    }
+  }
+
+  @Nested
+  class History {
+    @Test
+    void revokedLeasesArePurgedOnlyAfterTheRetentionPeriod() {
+      Lease old = manager.create(SECRET).lease();
+      manager.revoke(old.id());
+      clock.advance(Duration.ofDays(6));
+      Lease recent = manager.create(SECRET).lease();
+      manager.revoke(recent.id());
+      Lease active = manager.create(SECRET, Duration.ofMinutes(1)).lease();
+
+      clock.advance(Duration.ofDays(1).plusSeconds(1));
+      assertEquals(1, manager.purgeHistory());
+
+      assertTrue(manager.find(old.id()).isEmpty());
+      assertTrue(manager.find(recent.id()).isPresent());
+      assertTrue(manager.find(active.id()).isPresent());
+    }
+
+    @Test
+    void listingPagesThroughEveryLease() {
+      Set<String> created = new HashSet<>();
+      for (int i = 0; i < 25; i++) {
+        created.add(manager.create(SECRET).lease().id());
+      }
+      Set<String> listed = new HashSet<>();
+      LeaseQuery query = LeaseQuery.bySecret(SECRET, 10);
+      Page<Lease> page;
+      do {
+        page = manager.list(query);
+        page.items().forEach(l -> listed.add(l.id()));
+        query = query.after(page.nextCursor());
+      } while (page.hasNext());
+
+      assertEquals(created, listed);
+    }
+  }
+
+  @Nested
+  class KeepingSecrets {
+    @Test
+    void secretValuesNeverAppearInToStringOrInTheStore() {
+      CreatedLease created = manager.create(SECRET);
+      String clientSecret = created.secretData().get("CLIENT_SECRET").reveal();
+
+      assertFalse(created.toString().contains(clientSecret));
+      assertFalse(created.secretData().toString().contains(clientSecret));
+      assertFalse(manager.get(created.lease().id()).toString().contains(clientSecret));
+      assertFalse(Secret.of("hunter2").toString().contains("hunter2"));
+      assertFalse(ProviderConfig.builder().put("apiKey", "k-123456").build().toString().contains("k-123456"));
+    }
+  }
+
+  private Lease onlyLease() {
+    List<Lease> all = manager.list(LeaseQuery.all(10)).items();
+    assertEquals(1, all.size(), "expected exactly one lease: " + all);
+    return all.get(0);
+  }
+
+  private long countLeases(LeaseState state) {
+    long count = 0;
+    LeaseQuery query = LeaseQuery.all(LeaseQuery.MAX_LIMIT).withStates(Set.of(state));
+    Page<Lease> page;
+    do {
+      page = store.query(query);
+      count += page.items().size();
+      query = query.after(page.nextCursor());
+    } while (page.hasNext());
+    return count;
+  }
+
+  /** Records lifecycle steps as "step leaseId" lines. */
+  protected static final class RecordingListener implements LeaseListener {
+    private final List<String> steps = new CopyOnWriteArrayList<>();
+    private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+
+    private void record(String step, Lease lease) {
+      steps.add(step + " " + lease.id());
+      counts.merge(step, 1, Integer::sum);
+    }
+
+    List<String> steps() {
+      return List.copyOf(steps);
+    }
+
+    int count(String step) {
+      return counts.getOrDefault(step, 0);
+    }
+
+    @Override public void created(Lease lease) { record("created", lease); }
+    @Override public void renewed(Lease lease) { record("renewed", lease); }
+    @Override public void revoked(Lease lease) { record("revoked", lease); }
+    @Override public void expired(Lease lease) { record("expired", lease); }
+    @Override public void revocationRetryScheduled(Lease lease) { record("revocationRetryScheduled", lease); }
+    @Override public void revocationFailed(Lease lease) { record("revocationFailed", lease); }
+    @Override public void reconciled(Lease lease) { record("reconciled", lease); }
+  }
+
+  /** A store whose updates of pending leases to active fail, as if the database went away. */
+  private static final class FailingUpdates implements LeaseStore {
+    private final LeaseStore delegate;
+
+    FailingUpdates(LeaseStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override public void insert(Lease lease) { delegate.insert(lease); }
+    @Override public java.util.Optional<Lease> find(String id) { return delegate.find(id); }
+    @Override public Page<Lease> query(LeaseQuery query) { return delegate.query(query); }
+    @Override public long count(String secretName, Set<LeaseState> states) { return delegate.count(secretName, states); }
+    @Override public int purgeRevokedBefore(Instant cutoff, int limit) { return delegate.purgeRevokedBefore(cutoff, limit); }
+
+    @Override
+    public List<Lease> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit) {
+      return delegate.claimDue(nodeId, now, claimTimeout, limit);
+    }
+
+    @Override
+    public Lease update(Lease lease) {
+      if (lease.state() == LeaseState.ACTIVE) {
+        throw new StoreException("connection refused");
+      }
+      return delegate.update(lease);
+    }
+  }
+}

@@ -1,0 +1,1001 @@
+package dev.dynsecret.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.dynsecret.ConflictException;
+import dev.dynsecret.InvalidRequestException;
+import dev.dynsecret.Lease;
+import dev.dynsecret.LeaseState;
+import dev.dynsecret.NotFoundException;
+import dev.dynsecret.RevokeReason;
+import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.spi.LeaseStore;
+import dev.dynsecret.spi.Page;
+import java.lang.reflect.RecordComponent;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link LeaseStore} must have. A store implementation proves itself by
+ * extending this class in its tests and supplying {@link #newStore()}:
+ *
+ * <pre>{@code
+ * class MyLeaseStoreTest extends LeaseStoreContract {
+ *   @Override
+ *   protected LeaseStore newStore() {
+ *     return new MyLeaseStore(freshEmptyDatabase());
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Each test gets a fresh, empty store and closes it afterwards. The tests use real threads
+ * where the contract is about concurrency (claim exclusivity, compare-and-set), and fixed instants
+ * everywhere else: nothing sleeps.
+ *
+ * <p><b>Time precision.</b> A store must keep instants to at least the microsecond; it may round or
+ * truncate below that (SQL {@code TIMESTAMP} columns hold microseconds). So every instant these
+ * tests store is a whole number of microseconds, except in the one test that checks the precision
+ * itself. Lease ids look like the engine's: time-ordered UUIDv7 strings.
+ */
+public abstract class LeaseStoreContract {
+
+  /** The "current time" of the tests: microsecond precision, so every store can hold it exactly. */
+  private static final Instant NOW = Instant.parse("2031-05-06T07:08:09.123456Z");
+
+  private static final Duration CLAIM_TIMEOUT = Duration.ofMinutes(5);
+  private static final Set<LeaseState> ALL_STATES = EnumSet.allOf(LeaseState.class);
+
+  private LeaseStore store;
+  private final Random random = new Random(20310506L);
+  private long idMillis = NOW.minus(Duration.ofDays(1)).toEpochMilli();
+
+  /**
+   * A new, empty store for one test. The contract closes it when the test ends.
+   *
+   * @return the store under test
+   */
+  protected abstract LeaseStore newStore();
+
+  @BeforeEach
+  final void openStore() {
+    store = newStore();
+  }
+
+  @AfterEach
+  final void closeStore() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  // ======================================================================== insert and find
+
+  @Test
+  void aLeaseWithEveryFieldSetIsFoundExactlyAsInserted() {
+    String id = newLeaseId();
+    Lease lease = Lease.builder()
+        .id(id)
+        .secretName("orders-api")
+        .externalId("5f0e6c1a-3b2d-4e8f-9a71-c2d4e6f8a0b1")
+        .state(LeaseState.REVOCATION_FAILED)
+        .createdAt(NOW.minus(Duration.ofHours(2)))
+        .expiresAt(NOW.plus(Duration.ofHours(1)).plusNanos(1_000))
+        .hardLimitAt(NOW.plus(Duration.ofDays(30)))
+        .renewedAt(NOW.minus(Duration.ofMinutes(59)).plusNanos(999_000))
+        .revokedAt(NOW.minusNanos(1_000))
+        .revokeReason(RevokeReason.SECRET_REMOVED)
+        .revokedBy("node-b")
+        .revocationAttempts(7)
+        .nextAttemptAt(NOW.plusSeconds(30))
+        // The engine caps errors at 1,000 characters plus an ellipsis; stores must hold that.
+        .lastError(longError())
+        .metadata(Map.of(
+            "credentialName", "dynsecret-" + id,
+            "appId", "8d2f4c6e-0a1b-4c3d-9e5f-7a8b9c0d1e2f",
+            "note", "naïve café"))
+        .version(41)
+        .dueAt(NOW.plus(Duration.ofMinutes(10)))
+        .claimedBy("node-a")
+        .build();
+    assertEquals(1001, lease.lastError().length());
+
+    store.insert(lease);
+
+    assertLease(lease, found(id));
+  }
+
+  @Test
+  void aLeaseWithOnlyRequiredFieldsIsFoundWithNullsAndEmptyMetadata() {
+    Lease lease = Lease.builder()
+        .id(newLeaseId())
+        .secretName("orders-api")
+        .state(LeaseState.PENDING)
+        .createdAt(NOW)
+        .expiresAt(NOW.plus(Duration.ofHours(1)))
+        .hardLimitAt(NOW.plus(Duration.ofHours(8)))
+        .build();
+
+    store.insert(lease);
+
+    Lease found = found(lease.id());
+    assertLease(lease, found);
+    assertAll(
+        () -> assertNull(found.externalId(), "externalId"),
+        () -> assertNull(found.renewedAt(), "renewedAt"),
+        () -> assertNull(found.revokedAt(), "revokedAt"),
+        () -> assertNull(found.revokeReason(), "revokeReason"),
+        () -> assertNull(found.revokedBy(), "revokedBy"),
+        () -> assertNull(found.nextAttemptAt(), "nextAttemptAt"),
+        () -> assertNull(found.lastError(), "lastError"),
+        () -> assertNull(found.dueAt(), "dueAt"),
+        () -> assertNull(found.claimedBy(), "claimedBy"),
+        () -> assertEquals(Map.of(), found.metadata(), "metadata"),
+        () -> assertEquals(0, found.version(), "version"));
+  }
+
+  @Test
+  void everyStateAndRevokeReasonRoundTrips() {
+    List<Lease> leases = new ArrayList<>();
+    for (LeaseState state : LeaseState.values()) {
+      leases.add(lease("orders-api", state).build());
+    }
+    for (RevokeReason reason : RevokeReason.values()) {
+      leases.add(lease("orders-api", LeaseState.REVOKED).revokeReason(reason).revokedAt(NOW).build());
+    }
+    leases.forEach(store::insert);
+
+    for (Lease lease : leases) {
+      assertLease(lease, found(lease.id()));
+    }
+  }
+
+  /** Stores may round or truncate below the microsecond, never coarser. */
+  @Test
+  void instantsKeepAtLeastMicrosecondPrecision() {
+    Instant precise = Instant.parse("2031-05-06T07:08:09.123456789Z");
+    Lease lease = lease("orders-api", LeaseState.ACTIVE)
+        .createdAt(precise)
+        .expiresAt(precise.plusNanos(1_001))
+        .dueAt(precise.plusNanos(2_002))
+        .build();
+
+    store.insert(lease);
+
+    Lease found = found(lease.id());
+    assertAll(
+        () -> assertWithinOneMicro(lease.createdAt(), found.createdAt(), "createdAt"),
+        () -> assertWithinOneMicro(lease.expiresAt(), found.expiresAt(), "expiresAt"),
+        () -> assertWithinOneMicro(lease.dueAt(), found.dueAt(), "dueAt"));
+  }
+
+  @Test
+  void findingAnUnknownIdFindsNothing() {
+    store.insert(lease("orders-api", LeaseState.ACTIVE).build());
+
+    assertEquals(Optional.empty(), store.find(newLeaseId()));
+  }
+
+  @Test
+  void insertingAnIdTwiceConflictsAndKeepsTheStoredLease() {
+    Lease original = lease("orders-api", LeaseState.ACTIVE).externalId("first").build();
+    store.insert(original);
+    Lease impostor = original.toBuilder()
+        .secretName("billing-api").externalId("second").state(LeaseState.REVOKED).revokedAt(NOW)
+        .build();
+
+    assertThrows(ConflictException.class, () -> store.insert(impostor));
+
+    assertLease(original, found(original.id()));
+    assertEquals(1, store.count("orders-api", ALL_STATES));
+    assertEquals(0, store.count("billing-api", ALL_STATES));
+  }
+
+  // ======================================================================== update (compare-and-set)
+
+  @Test
+  void updateStoresTheChangeWithTheVersionIncremented() {
+    Lease pending = lease("orders-api", LeaseState.PENDING).version(0).build();
+    store.insert(pending);
+    Lease active = pending.toBuilder()
+        .state(LeaseState.ACTIVE)
+        .externalId("cred-1")
+        .metadata(Map.of("credentialName", "dynsecret-" + pending.id()))
+        .dueAt(pending.expiresAt())
+        .build();
+
+    Lease returned = store.update(active);
+
+    Lease expected = active.toBuilder().version(1).build();
+    assertLease(expected, returned);
+    assertLease(expected, found(pending.id()));
+
+    Lease renewed = store.update(returned.toBuilder().renewedAt(NOW).build());
+    assertEquals(2, renewed.version());
+    assertLease(renewed, found(pending.id()));
+  }
+
+  @Test
+  void updateCanClearOptionalFields() {
+    Lease claimed = lease("orders-api", LeaseState.ACTIVE)
+        .revokeReason(RevokeReason.MANUAL)
+        .lastError("transient: timeout")
+        .nextAttemptAt(NOW)
+        .metadata(Map.of("credentialName", "x"))
+        .claimedBy("node-a")
+        .dueAt(NOW)
+        .build();
+    store.insert(claimed);
+
+    Lease cleared = claimed.toBuilder()
+        .revokeReason(null).lastError(null).nextAttemptAt(null).metadata(Map.of())
+        .claimedBy(null).dueAt(null)
+        .build();
+    store.update(cleared);
+
+    assertLease(cleared.toBuilder().version(claimed.version() + 1).build(), found(claimed.id()));
+  }
+
+  @Test
+  void updateWithAStaleVersionConflictsAndChangesNothing() {
+    Lease original = lease("orders-api", LeaseState.ACTIVE).build();
+    store.insert(original);
+    Lease renewed = store.update(original.toBuilder().renewedAt(NOW).build());
+
+    Lease stale = original.toBuilder()
+        .state(LeaseState.REVOKED).revokedAt(NOW).revokeReason(RevokeReason.MANUAL).build();
+    assertThrows(ConflictException.class, () -> store.update(stale));
+
+    assertLease(renewed, found(original.id()));
+    assertEquals(0, store.count("orders-api", Set.of(LeaseState.REVOKED)));
+  }
+
+  @Test
+  void updateWithAVersionAheadOfTheStoredOneConflicts() {
+    Lease original = lease("orders-api", LeaseState.ACTIVE).version(3).build();
+    store.insert(original);
+
+    assertThrows(ConflictException.class,
+        () -> store.update(original.toBuilder().version(4).renewedAt(NOW).build()));
+
+    assertLease(original, found(original.id()));
+  }
+
+  @Test
+  void updatingAnUnknownLeaseIsNotFoundAndStoresNothing() {
+    Lease neverInserted = lease("orders-api", LeaseState.ACTIVE).build();
+
+    assertThrows(NotFoundException.class, () -> store.update(neverInserted));
+
+    assertEquals(Optional.empty(), store.find(neverInserted.id()));
+  }
+
+  @Test
+  void ofManyConcurrentUpdatesFromTheSameVersionExactlyOneWins() throws Exception {
+    Lease original = lease("orders-api", LeaseState.ACTIVE).build();
+    store.insert(original);
+    int writers = 8;
+
+    List<Callable<Optional<Lease>>> tasks = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      String node = "node-" + i;
+      tasks.add(() -> {
+        try {
+          return Optional.of(store.update(original.toBuilder().claimedBy(node).build()));
+        } catch (ConflictException lost) {
+          return Optional.empty();
+        }
+      });
+    }
+    List<Optional<Lease>> outcomes = runTogether(tasks);
+
+    List<Lease> winners = outcomes.stream().flatMap(Optional::stream).toList();
+    assertEquals(1, winners.size(), "successful compare-and-set updates");
+    assertEquals(1, winners.get(0).version());
+    assertLease(winners.get(0), found(original.id()));
+  }
+
+  // ======================================================================== query
+
+  @Test
+  void queryBySecretPagesThroughItsLeasesInIdOrderWithoutGapsOrDuplicates() {
+    List<Lease> orders = mixedLeases("orders-api", 230);
+    insertShuffled(orders, mixedLeases("billing-api", 70));
+
+    List<Page<Lease>> pages = readAllPages(LeaseQuery.bySecret("orders-api", 25));
+
+    assertPages(sortedById(orders), pages, 25);
+  }
+
+  @Test
+  void queryByStatesPagesThroughMatchingLeasesOfEverySecret() {
+    List<Lease> all = insertShuffled(mixedLeases("orders-api", 150), mixedLeases("billing-api", 150));
+    Set<LeaseState> unfinished = EnumSet.of(LeaseState.PENDING, LeaseState.REVOCATION_FAILED);
+
+    List<Page<Lease>> pages = readAllPages(LeaseQuery.all(19).withStates(unfinished));
+
+    assertPages(sortedById(filter(all, l -> unfinished.contains(l.state()))), pages, 19);
+  }
+
+  @Test
+  void queryBySecretAndStatesReturnsOnlyLeasesMatchingBoth() {
+    List<Lease> all = insertShuffled(mixedLeases("orders-api", 200), mixedLeases("billing-api", 200));
+    Set<LeaseState> states = EnumSet.of(LeaseState.ACTIVE, LeaseState.REVOKED);
+
+    List<Page<Lease>> pages = readAllPages(LeaseQuery.bySecret("billing-api", 13).withStates(states));
+
+    assertPages(sortedById(filter(all,
+        l -> l.secretName().equals("billing-api") && states.contains(l.state()))), pages, 13);
+  }
+
+  @Test
+  void queryWithoutFiltersPagesThroughEveryLease() {
+    List<Lease> all = insertShuffled(mixedLeases("orders-api", 120), mixedLeases("billing-api", 80));
+
+    assertPages(sortedById(all), readAllPages(LeaseQuery.all(64)), 64);
+  }
+
+  /** A store must look ahead: a full page that ends the listing still has no next cursor. */
+  @Test
+  void aFullPageThatEndsTheListingHasNoNextCursor() {
+    List<Lease> leases = insertShuffled(mixedLeases("orders-api", 30));
+
+    List<Page<Lease>> pages = readAllPages(LeaseQuery.bySecret("orders-api", 10));
+
+    assertEquals(3, pages.size(), "pages");
+    assertPages(sortedById(leases), pages, 10);
+  }
+
+  @Test
+  void aQueryMatchingNothingReturnsOneEmptyLastPage() {
+    insertShuffled(mixedLeases("orders-api", 10));
+
+    for (LeaseQuery query : List.of(
+        LeaseQuery.bySecret("unknown-secret", 10),
+        LeaseQuery.bySecret("orders-api", 10).after(lastIdOf(store)),
+        LeaseQuery.all(10).withStates(Set.of(LeaseState.REVOCATION_FAILED))
+            .after(lastIdOf(store)))) {
+      Page<Lease> page = store.query(query);
+      assertEquals(List.of(), page.items(), query.toString());
+      assertNull(page.nextCursor(), query.toString());
+    }
+  }
+
+  @Test
+  void queryFindsLeasesUnderTheStateAnUpdateGaveThem() {
+    List<Lease> active = insertShuffled(leases("orders-api", LeaseState.ACTIVE, 40));
+    List<Lease> revoked = new ArrayList<>();
+    for (Lease lease : active.subList(0, 15)) {
+      revoked.add(store.update(revoke(lease, NOW)));
+    }
+
+    Page<Lease> revokedPage = store.query(
+        LeaseQuery.bySecret("orders-api", 100).withStates(Set.of(LeaseState.REVOKED)));
+    Page<Lease> activePage = store.query(
+        LeaseQuery.bySecret("orders-api", 100).withStates(Set.of(LeaseState.ACTIVE)));
+
+    assertLeases(sortedById(revoked), revokedPage.items());
+    assertIds(sortedIds(active.subList(15, 40)), ids(activePage.items()), "leases");
+  }
+
+  /** Paging goes on from a cursor even if the lease it names was purged meanwhile. */
+  @Test
+  void pagingContinuesAfterTheCursorLeaseIsPurged() {
+    List<Lease> leases = sortedById(insertShuffled(leases("orders-api", LeaseState.REVOKED, 25)));
+    Page<Lease> first = store.query(LeaseQuery.bySecret("orders-api", 10));
+    String cursor = first.nextCursor();
+    assertEquals(leases.get(9).id(), first.items().get(9).id());
+    Lease cursorLease = found(first.items().get(9).id());
+    store.update(cursorLease.toBuilder().revokedAt(NOW.minus(Duration.ofDays(30))).build());
+    assertEquals(1, store.purgeRevokedBefore(NOW.minus(Duration.ofDays(1)), 100));
+
+    List<Page<Lease>> rest = readAllPages(LeaseQuery.bySecret("orders-api", 10).after(cursor));
+
+    assertIds(sortedIds(leases.subList(10, 25)), ids(flatten(rest)), "leases");
+  }
+
+  // ======================================================================== claimDue
+
+  @Test
+  void claimDueTakesOnlyLeasesDueByNowEarliestFirst() {
+    // Ids are in the opposite order to due times, so the order returned must come from dueAt.
+    Lease neverDue = lease("orders-api", LeaseState.REVOKED).revokedAt(NOW.minusSeconds(1)).build();
+    Lease dueInAnHour = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.plus(Duration.ofHours(1))).build();
+    Lease dueNextMicro = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.plusNanos(1_000)).build();
+    Lease dueNow = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW).build();
+    Lease dueAMinuteAgo = lease("billing-api", LeaseState.PENDING).dueAt(NOW.minusSeconds(60)).build();
+    Lease dueLongAgo = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minus(Duration.ofDays(3))).build();
+    List<Lease> all = List.of(dueNextMicro, dueNow, neverDue, dueLongAgo, dueInAnHour, dueAMinuteAgo);
+    all.forEach(store::insert);
+
+    List<Lease> claimed = store.claimDue("node-a", NOW, CLAIM_TIMEOUT, 100);
+
+    List<Lease> expected = List.of(claimedBy("node-a", dueLongAgo, NOW, CLAIM_TIMEOUT),
+        claimedBy("node-a", dueAMinuteAgo, NOW, CLAIM_TIMEOUT),
+        claimedBy("node-a", dueNow, NOW, CLAIM_TIMEOUT));
+    assertLeases(expected, claimed);
+    for (Lease lease : expected) {
+      assertLease(lease, found(lease.id()));
+    }
+    for (Lease untouched : List.of(dueNextMicro, dueInAnHour, neverDue)) {
+      assertLease(untouched, found(untouched.id()));
+    }
+  }
+
+  @Test
+  void claimDueTakesAtMostTheLimitAndLeavesTheRestForTheNextCall() {
+    List<Lease> due = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      due.add(lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(50 - i)).build());
+    }
+    insertShuffled(due);
+
+    List<String> first = ids(store.claimDue("node-a", NOW, CLAIM_TIMEOUT, 2));
+    List<String> second = ids(store.claimDue("node-b", NOW, CLAIM_TIMEOUT, 2));
+    List<String> third = ids(store.claimDue("node-a", NOW, CLAIM_TIMEOUT, 2));
+    List<String> fourth = ids(store.claimDue("node-b", NOW, CLAIM_TIMEOUT, 2));
+
+    assertIds(ids(due.subList(0, 2)), first, "first claim");
+    assertIds(ids(due.subList(2, 4)), second, "second claim");
+    assertIds(ids(due.subList(4, 5)), third, "third claim");
+    assertEquals(List.of(), fourth);
+  }
+
+  @Test
+  void aClaimedLeaseIsNotClaimedAgainUntilItsClaimTimesOutThenAnotherNodeTakesItOver() {
+    Lease lease = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(1)).build();
+    store.insert(lease);
+    Duration timeout = Duration.ofSeconds(30);
+
+    Lease claimedByA = single(store.claimDue("node-a", NOW, timeout, 10));
+    assertLease(claimedBy("node-a", lease, NOW, timeout), claimedByA);
+
+    Instant justBeforeTimeout = NOW.plus(timeout).minusNanos(1_000);
+    assertEquals(List.of(), store.claimDue("node-b", NOW, timeout, 10));
+    assertEquals(List.of(), store.claimDue("node-b", justBeforeTimeout, timeout, 10));
+    assertEquals(List.of(), store.claimDue("node-a", justBeforeTimeout, timeout, 10));
+
+    Instant timedOut = NOW.plus(timeout);
+    Lease takenOver = single(store.claimDue("node-b", timedOut, timeout, 10));
+
+    assertLease(claimedBy("node-b", claimedByA, timedOut, timeout), takenOver);
+    assertEquals(2, takenOver.version());
+    assertLease(takenOver, found(lease.id()));
+  }
+
+  @Test
+  void leasesWithoutDueAtAreNeverClaimed() {
+    Lease nothingToDo = lease("orders-api", LeaseState.REVOKED).revokedAt(NOW).dueAt(null).build();
+    Lease failed = lease("orders-api", LeaseState.REVOCATION_FAILED).dueAt(null).build();
+    store.insert(nothingToDo);
+    store.insert(failed);
+
+    Instant farFuture = NOW.plus(Duration.ofDays(365L * 100));
+    assertEquals(List.of(), store.claimDue("node-a", farFuture, CLAIM_TIMEOUT, 10));
+
+    assertLease(nothingToDo, found(nothingToDo.id()));
+    assertLease(failed, found(failed.id()));
+  }
+
+  @Test
+  void claimDueFollowsDueTimesThatUpdatesChange() {
+    Lease laterMadeDue = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.plus(Duration.ofHours(1))).build();
+    Lease laterMadeNotDue = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(10)).build();
+    Lease laterFinished = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(20)).build();
+    Lease released = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(30)).build();
+    List.of(laterMadeDue, laterMadeNotDue, laterFinished, released).forEach(store::insert);
+
+    // A claim taken and released with a new due time, as the engine does after a renewal.
+    Lease claimed = single(store.claimDue("node-a", NOW.minusSeconds(25), CLAIM_TIMEOUT, 1));
+    assertEquals(released.id(), claimed.id());
+    store.update(claimed.toBuilder().claimedBy(null).dueAt(NOW.minusSeconds(5)).build());
+    store.update(laterMadeDue.toBuilder().dueAt(NOW.minusSeconds(1)).build());
+    store.update(laterMadeNotDue.toBuilder().dueAt(NOW.plus(Duration.ofHours(2))).build());
+    store.update(revoke(laterFinished, NOW));
+
+    List<Lease> due = store.claimDue("node-b", NOW, CLAIM_TIMEOUT, 10);
+
+    assertIds(List.of(released.id(), laterMadeDue.id()), ids(due), "leases");
+    assertEquals(List.of(3L, 2L), due.stream().map(Lease::version).toList());
+  }
+
+  /** Many nodes, several threads each, all claiming at once: every lease is claimed exactly once. */
+  @Test
+  void concurrentClaimsFromManyNodesClaimEachDueLeaseExactlyOnce() throws Exception {
+    int leaseCount = 2_000;
+    List<Lease> due = new ArrayList<>();
+    for (int i = 0; i < leaseCount; i++) {
+      due.add(lease(i % 2 == 0 ? "orders-api" : "billing-api", LeaseState.ACTIVE)
+          .dueAt(NOW.minusMillis(random.nextInt(100_000)))
+          .build());
+    }
+    insertShuffled(due);
+
+    int nodes = 4;
+    int threadsPerNode = 2;
+    List<Callable<List<Lease>>> claimers = new ArrayList<>();
+    for (int t = 0; t < nodes * threadsPerNode; t++) {
+      String node = "node-" + (t % nodes);
+      claimers.add(() -> {
+        List<Lease> mine = new ArrayList<>();
+        List<Lease> batch;
+        while (!(batch = store.claimDue(node, NOW, CLAIM_TIMEOUT, 25)).isEmpty()) {
+          mine.addAll(batch);
+        }
+        return mine;
+      });
+    }
+    List<List<Lease>> results = runTogether(claimers);
+
+    Map<String, Integer> timesClaimed = new HashMap<>();
+    results.stream().flatMap(List::stream).forEach(l -> timesClaimed.merge(l.id(), 1, Integer::sum));
+    assertEquals(Set.copyOf(ids(due)), timesClaimed.keySet(), "the leases claimed");
+    Map<String, Integer> claimedTwice = new LinkedHashMap<>(timesClaimed);
+    claimedTwice.values().removeIf(n -> n == 1);
+    assertEquals(Map.of(), claimedTwice, "leases claimed more than once");
+    Map<String, Lease> dueById = byId(due);
+    for (int t = 0; t < results.size(); t++) {
+      String node = "node-" + (t % nodes);
+      for (Lease claimed : results.get(t)) {
+        assertLease(claimedBy(node, dueById.get(claimed.id()), NOW, CLAIM_TIMEOUT), claimed);
+        assertLease(claimed, found(claimed.id()));
+      }
+    }
+    assertEquals(List.of(), store.claimDue("node-x", NOW, CLAIM_TIMEOUT, 10));
+  }
+
+  /**
+   * The engine revokes a lease by an update while another node's sweep may be claiming it. For
+   * each lease one of the two must win and the other must see that it lost: never both.
+   */
+  @Test
+  void aClaimAndAnUpdateRacingForTheSameLeaseNeverBothWin() throws Exception {
+    List<Lease> due = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      due.add(lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusMillis(i)).build());
+    }
+    insertShuffled(due);
+
+    Callable<List<Lease>> sweep = () -> {
+      List<Lease> claimed = new ArrayList<>();
+      List<Lease> batch;
+      while (!(batch = store.claimDue("sweeper", NOW, CLAIM_TIMEOUT, 7)).isEmpty()) {
+        claimed.addAll(batch);
+      }
+      return claimed;
+    };
+    Callable<List<Lease>> revoker = () -> {
+      List<Lease> updated = new ArrayList<>();
+      for (Lease lease : due) {
+        try {
+          updated.add(store.update(revoke(lease, NOW)));
+        } catch (ConflictException lostToTheSweep) {
+          // expected for leases the sweep claimed first
+        }
+      }
+      return updated;
+    };
+    List<List<Lease>> results = runTogether(List.of(sweep, revoker));
+
+    Map<String, Lease> claimed = byId(results.get(0));
+    Map<String, Lease> updated = byId(results.get(1));
+    for (Lease lease : due) {
+      boolean wonByClaim = claimed.containsKey(lease.id());
+      boolean wonByUpdate = updated.containsKey(lease.id());
+      assertTrue(wonByClaim ^ wonByUpdate,
+          "lease " + lease.id() + ": claimed " + wonByClaim + ", updated " + wonByUpdate);
+      Lease winner = wonByClaim ? claimed.get(lease.id()) : updated.get(lease.id());
+      assertLease(winner, found(lease.id()));
+    }
+  }
+
+  // ======================================================================== count
+
+  @Test
+  void countCountsTheLeasesOfOneSecretInTheGivenStates() {
+    insertShuffled(
+        leases("orders-api", LeaseState.PENDING, 3),
+        leases("orders-api", LeaseState.ACTIVE, 11),
+        leases("orders-api", LeaseState.REVOKED, 5),
+        leases("billing-api", LeaseState.ACTIVE, 7),
+        leases("billing-api", LeaseState.REVOCATION_FAILED, 2));
+
+    assertAll(
+        () -> assertEquals(11, store.count("orders-api", Set.of(LeaseState.ACTIVE))),
+        () -> assertEquals(14, store.count("orders-api", EnumSet.of(LeaseState.PENDING, LeaseState.ACTIVE))),
+        () -> assertEquals(19, store.count("orders-api", ALL_STATES)),
+        () -> assertEquals(0, store.count("orders-api", Set.of(LeaseState.REVOCATION_FAILED))),
+        () -> assertEquals(7, store.count("billing-api", Set.of(LeaseState.ACTIVE))),
+        () -> assertEquals(9, store.count("billing-api", ALL_STATES)),
+        () -> assertEquals(0, store.count("unknown-secret", ALL_STATES)));
+  }
+
+  @Test
+  void countFollowsStateChangesClaimsAndPurges() {
+    List<Lease> active = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      active.add(lease("orders-api", LeaseState.ACTIVE).dueAt(NOW).build());
+    }
+    insertShuffled(active);
+    for (Lease lease : active.subList(0, 4)) {
+      store.update(revoke(lease, NOW.minus(Duration.ofDays(10))));
+    }
+    store.update(active.get(4).toBuilder().state(LeaseState.REVOCATION_FAILED).build());
+
+    assertEquals(5, store.count("orders-api", Set.of(LeaseState.ACTIVE)));
+    assertEquals(4, store.count("orders-api", Set.of(LeaseState.REVOKED)));
+    assertEquals(1, store.count("orders-api", Set.of(LeaseState.REVOCATION_FAILED)));
+
+    assertEquals(6, store.claimDue("node-a", NOW.plus(Duration.ofDays(1)), CLAIM_TIMEOUT, 100).size());
+    assertEquals(5, store.count("orders-api", Set.of(LeaseState.ACTIVE)), "after claims");
+
+    assertEquals(4, store.purgeRevokedBefore(NOW, 100));
+    assertEquals(0, store.count("orders-api", Set.of(LeaseState.REVOKED)), "after purge");
+    assertEquals(6, store.count("orders-api", ALL_STATES), "after purge");
+  }
+
+  // ======================================================================== purgeRevokedBefore
+
+  @Test
+  void purgeDeletesOnlyRevokedLeasesRevokedBeforeTheCutoff() {
+    Instant cutoff = NOW.minus(Duration.ofDays(30));
+    Lease revokedLongAgo = lease("orders-api", LeaseState.REVOKED).revokedAt(cutoff.minus(Duration.ofDays(9))).build();
+    Lease revokedJustBefore = lease("billing-api", LeaseState.REVOKED).revokedAt(cutoff.minusNanos(1_000)).build();
+    Lease revokedAtCutoff = lease("orders-api", LeaseState.REVOKED).revokedAt(cutoff).build();
+    Lease revokedRecently = lease("orders-api", LeaseState.REVOKED).revokedAt(NOW).build();
+    Lease revokedWithoutTime = lease("orders-api", LeaseState.REVOKED).revokedAt(null).build();
+    Lease failedLongAgo = lease("orders-api", LeaseState.REVOCATION_FAILED)
+        .revokedAt(cutoff.minus(Duration.ofDays(9))).build();
+    Lease active = lease("orders-api", LeaseState.ACTIVE).build();
+    Lease pending = lease("orders-api", LeaseState.PENDING).build();
+    insertShuffled(List.of(revokedLongAgo, revokedAtCutoff, revokedRecently, revokedWithoutTime,
+        failedLongAgo, active, pending));
+    // Revoked through an update rather than at insert: the purge must see that too.
+    Lease revokedByUpdate = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW).build();
+    store.insert(revokedByUpdate);
+    store.insert(revokedJustBefore.toBuilder().state(LeaseState.ACTIVE).revokedAt(null).build());
+    store.update(revoke(revokedByUpdate, cutoff.minusSeconds(1)));
+    store.update(revokedJustBefore);
+
+    int purged = store.purgeRevokedBefore(cutoff, 100);
+
+    assertEquals(3, purged);
+    for (Lease gone : List.of(revokedLongAgo, revokedJustBefore, revokedByUpdate)) {
+      assertEquals(Optional.empty(), store.find(gone.id()), "purged lease " + gone.id());
+    }
+    for (Lease kept : List.of(revokedAtCutoff, revokedRecently, revokedWithoutTime, failedLongAgo,
+        active, pending)) {
+      assertLease(kept, found(kept.id()));
+    }
+    assertEquals(0, store.purgeRevokedBefore(cutoff, 100), "a second purge");
+  }
+
+  @Test
+  void purgeDeletesAtMostTheLimitPerCall() {
+    Instant cutoff = NOW.minus(Duration.ofDays(30));
+    List<Lease> old = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      old.add(lease("orders-api", LeaseState.REVOKED).revokedAt(cutoff.minus(Duration.ofHours(i + 1))).build());
+    }
+    List<Lease> recent = leases("orders-api", LeaseState.REVOKED, 3);
+    insertShuffled(old, recent);
+
+    assertEquals(List.of(3, 3, 1, 0), List.of(
+        store.purgeRevokedBefore(cutoff, 3),
+        store.purgeRevokedBefore(cutoff, 3),
+        store.purgeRevokedBefore(cutoff, 3),
+        store.purgeRevokedBefore(cutoff, 3)));
+
+    Page<Lease> left = store.query(LeaseQuery.all(100));
+    assertIds(sortedIds(recent), ids(left.items()), "leases");
+  }
+
+  @Test
+  void purgedLeasesAreNeverClaimedOrListed() {
+    Lease revoked = lease("orders-api", LeaseState.REVOKED)
+        .revokedAt(NOW.minus(Duration.ofDays(90))).dueAt(NOW.minus(Duration.ofDays(90))).build();
+    Lease active = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW).build();
+    store.insert(revoked);
+    store.insert(active);
+
+    assertEquals(1, store.purgeRevokedBefore(NOW, 10));
+
+    assertIds(List.of(active.id()), ids(store.claimDue("node-a", NOW, CLAIM_TIMEOUT, 10)), "leases");
+    assertIds(List.of(active.id()), ids(store.query(LeaseQuery.all(10)).items()), "leases");
+    assertThrows(NotFoundException.class, () -> store.update(revoked));
+  }
+
+  // ======================================================================== bad input
+
+  @Test
+  void claimDueAndPurgeRejectLimitsAndTimeoutsThatCouldNeverWorkAndChangeNothing() {
+    Lease due = lease("orders-api", LeaseState.REVOKED).revokedAt(NOW.minus(Duration.ofDays(9)))
+        .dueAt(NOW.minusSeconds(1)).build();
+    store.insert(due);
+
+    assertRejected("limit", () -> store.claimDue("node-a", NOW, CLAIM_TIMEOUT, 0));
+    assertRejected("claimTimeout", () -> store.claimDue("node-a", NOW, Duration.ZERO, 10));
+    assertRejected("claimTimeout", () -> store.claimDue("node-a", NOW, Duration.ofSeconds(-1), 10));
+    assertRejected("limit", () -> store.purgeRevokedBefore(NOW, 0));
+
+    assertLease(due, found(due.id()));
+  }
+
+  // ======================================================================== helpers
+
+  /**
+   * A fresh lease id in the engine's layout (UUID version 7: milliseconds, then random bits).
+   * Ids of one test instance are time-ordered, several sharing a millisecond, like real bursts.
+   */
+  private String newLeaseId() {
+    if (random.nextInt(4) == 0) {
+      idMillis++;
+    }
+    long msb = (idMillis << 16) | 0x7000L | (random.nextLong() & 0x0FFFL);
+    long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(msb, lsb).toString();
+  }
+
+  /** An error as long as the engine records (1,000 characters and an ellipsis), not all ASCII. */
+  private static String longError() {
+    String start = "transient: 503 “retry later” from gateway é ";
+    return start + "x".repeat(1000 - start.length()) + "…";
+  }
+
+  /** A lease as the engine would store it in {@code state}, with a fresh id. */
+  private Lease.Builder lease(String secretName, LeaseState state) {
+    String id = newLeaseId();
+    Lease.Builder builder = Lease.builder()
+        .id(id)
+        .secretName(secretName)
+        .state(state)
+        .createdAt(NOW.minus(Duration.ofHours(1)))
+        .expiresAt(NOW.plus(Duration.ofHours(1)))
+        .hardLimitAt(NOW.plus(Duration.ofHours(8)));
+    if (state != LeaseState.PENDING) {
+      builder.externalId("cred-" + id.substring(24)).metadata(Map.of("credentialName", "dynsecret-" + id));
+    }
+    if (state == LeaseState.REVOKED) {
+      builder.revokedAt(NOW.minus(Duration.ofMinutes(1))).revokeReason(RevokeReason.EXPIRED)
+          .revokedBy("node-a");
+    }
+    if (state == LeaseState.REVOCATION_FAILED) {
+      builder.revokeReason(RevokeReason.MANUAL).revocationAttempts(5).lastError("definitive: 403");
+    }
+    return builder;
+  }
+
+  private List<Lease> leases(String secretName, LeaseState state, int count) {
+    List<Lease> leases = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      leases.add(lease(secretName, state).build());
+    }
+    return leases;
+  }
+
+  /** Leases of one secret in every state, some due (at varied times) and some not. */
+  private List<Lease> mixedLeases(String secretName, int count) {
+    LeaseState[] states = LeaseState.values();
+    List<Lease> leases = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      Lease.Builder builder = lease(secretName, states[random.nextInt(states.length)]);
+      if (random.nextBoolean()) {
+        builder.dueAt(NOW.plusSeconds(random.nextInt(7200) - 3600));
+      }
+      leases.add(builder.build());
+    }
+    return leases;
+  }
+
+  /** The lease changed as the engine revokes it at {@code at}: a copy to pass to update. */
+  private static Lease revoke(Lease lease, Instant at) {
+    return lease.toBuilder().state(LeaseState.REVOKED).revokeReason(RevokeReason.MANUAL)
+        .revokedAt(at).revokedBy("node-a").claimedBy(null).dueAt(null).build();
+  }
+
+  /** What {@code claimDue(node, now, timeout, ...)} must store for {@code lease}. */
+  private static Lease claimedBy(String node, Lease lease, Instant now, Duration timeout) {
+    return lease.toBuilder().claimedBy(node).dueAt(now.plus(timeout)).version(lease.version() + 1)
+        .build();
+  }
+
+  /** Inserts the leases of every list in one random order; returns them in their given order. */
+  @SafeVarargs
+  private List<Lease> insertShuffled(List<Lease>... groups) {
+    List<Lease> all = new ArrayList<>();
+    for (List<Lease> group : groups) {
+      all.addAll(group);
+    }
+    List<Lease> shuffled = new ArrayList<>(all);
+    Collections.shuffle(shuffled, random);
+    shuffled.forEach(store::insert);
+    return all;
+  }
+
+  private Lease found(String id) {
+    return store.find(id).orElseThrow(() -> new AssertionError("lease " + id + " is not stored"));
+  }
+
+  private List<Page<Lease>> readAllPages(LeaseQuery query) {
+    List<Page<Lease>> pages = new ArrayList<>();
+    Page<Lease> page = store.query(query);
+    pages.add(page);
+    while (page.hasNext()) {
+      if (pages.size() > 10_000) {
+        fail("paging did not end after 10,000 pages");
+      }
+      page = store.query(query.after(page.nextCursor()));
+      pages.add(page);
+    }
+    return pages;
+  }
+
+  /**
+   * The pages hold exactly {@code expected}, in order; every page but the last is full and has a
+   * next cursor; the last has none.
+   */
+  private static void assertPages(List<Lease> expected, List<Page<Lease>> pages, int pageSize) {
+    List<Lease> listed = flatten(pages);
+    assertIds(ids(expected), ids(listed), "ids listed over all pages");
+    assertLeases(expected, listed);
+    int expectedPages = Math.max(1, (expected.size() + pageSize - 1) / pageSize);
+    assertEquals(expectedPages, pages.size(), "number of pages");
+    for (int i = 0; i < pages.size() - 1; i++) {
+      assertEquals(pageSize, pages.get(i).items().size(), "size of page " + (i + 1));
+      assertTrue(pages.get(i).hasNext(), "page " + (i + 1) + " has a next cursor");
+    }
+    assertNull(pages.get(pages.size() - 1).nextCursor(), "next cursor of the last page");
+  }
+
+  private static List<Lease> flatten(List<Page<Lease>> pages) {
+    return pages.stream().flatMap(p -> p.items().stream()).toList();
+  }
+
+  private static String lastIdOf(LeaseStore store) {
+    Page<Lease> page = store.query(LeaseQuery.all(LeaseQuery.MAX_LIMIT));
+    return page.items().get(page.items().size() - 1).id();
+  }
+
+  private static List<Lease> filter(List<Lease> leases, Predicate<Lease> keep) {
+    return leases.stream().filter(keep).toList();
+  }
+
+  private static List<Lease> sortedById(List<Lease> leases) {
+    return leases.stream().sorted(Comparator.comparing(Lease::id)).toList();
+  }
+
+  private static List<String> ids(List<Lease> leases) {
+    return leases.stream().map(Lease::id).toList();
+  }
+
+  private static List<String> sortedIds(List<Lease> leases) {
+    return ids(sortedById(leases));
+  }
+
+  private static Map<String, Lease> byId(List<Lease> leases) {
+    return leases.stream().collect(Collectors.toMap(Lease::id, l -> l));
+  }
+
+  private static Lease single(List<Lease> leases) {
+    assertEquals(1, leases.size(), "leases claimed: " + ids(leases));
+    return leases.get(0);
+  }
+
+  /** Compares field by field, so a failure names the field a store got wrong. */
+  private static void assertLease(Lease expected, Lease actual) {
+    List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
+    for (RecordComponent component : Lease.class.getRecordComponents()) {
+      checks.add(() -> assertEquals(component.getAccessor().invoke(expected),
+          component.getAccessor().invoke(actual),
+          "lease " + expected.id() + ", field " + component.getName()));
+    }
+    assertAll(checks);
+  }
+
+  private static void assertLeases(List<Lease> expected, List<Lease> actual) {
+    assertIds(ids(expected), ids(actual), "lease ids");
+    for (int i = 0; i < expected.size(); i++) {
+      assertLease(expected.get(i), actual.get(i));
+    }
+  }
+
+  /**
+   * Like assertEquals on the two lists, but a failure says what is missing, extra, repeated or
+   * out of order rather than printing hundreds of ids.
+   */
+  private static void assertIds(List<String> expected, List<String> actual, String what) {
+    if (expected.equals(actual)) {
+      return;
+    }
+    Set<String> missing = new LinkedHashSet<>(expected);
+    actual.forEach(missing::remove);
+    Set<String> extra = new LinkedHashSet<>(actual);
+    expected.forEach(extra::remove);
+    Set<String> seen = new HashSet<>();
+    List<String> repeated = actual.stream().filter(id -> !seen.add(id)).toList();
+    int firstDifference = 0;
+    while (firstDifference < Math.min(expected.size(), actual.size())
+        && expected.get(firstDifference).equals(actual.get(firstDifference))) {
+      firstDifference++;
+    }
+    fail(what + ": expected " + expected.size() + ", got " + actual.size()
+        + "; missing " + abbreviate(missing) + "; unexpected " + abbreviate(extra)
+        + "; repeated " + abbreviate(repeated) + "; first difference at position "
+        + firstDifference);
+  }
+
+  private static String abbreviate(java.util.Collection<String> ids) {
+    return ids.size() <= 5 ? ids.toString()
+        : ids.stream().limit(5).toList() + " and " + (ids.size() - 5) + " more";
+  }
+
+  private static void assertWithinOneMicro(Instant expected, Instant actual, String field) {
+    Duration off = Duration.between(expected, actual).abs();
+    assertTrue(off.compareTo(Duration.of(1, ChronoUnit.MICROS)) < 0,
+        field + " was stored as " + actual + ", " + off + " away from " + expected);
+  }
+
+  private static void assertRejected(String field, org.junit.jupiter.api.function.Executable call) {
+    InvalidRequestException e = assertThrows(InvalidRequestException.class, call);
+    assertEquals(field, e.field(), "the field named by: " + e.getMessage());
+  }
+
+  /**
+   * Runs the tasks on their own threads, released together by one start gate, and returns their
+   * results in task order.
+   */
+  private static <T> List<T> runTogether(List<Callable<T>> tasks) throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(tasks.size());
+    try {
+      CountDownLatch ready = new CountDownLatch(tasks.size());
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (Callable<T> task : tasks) {
+        futures.add(threads.submit(() -> {
+          ready.countDown();
+          start.await();
+          return task.call();
+        }));
+      }
+      assertTrue(ready.await(30, TimeUnit.SECONDS), "threads started");
+      start.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> future : futures) {
+        results.add(future.get(60, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+}

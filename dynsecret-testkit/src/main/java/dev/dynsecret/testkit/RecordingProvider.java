@@ -1,0 +1,247 @@
+package dev.dynsecret.testkit;
+
+import dev.dynsecret.Lease;
+import dev.dynsecret.Secret;
+import dev.dynsecret.SecretData;
+import dev.dynsecret.TransientProviderException;
+import dev.dynsecret.spi.CreatedCredential;
+import dev.dynsecret.spi.DynamicSecretProvider;
+import dev.dynsecret.spi.ProviderConfig;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A provider for tests: it keeps credentials in memory, records every call, and fails on demand.
+ * Use it to test code built on {@link dev.dynsecret.LeaseManager} without an external system, and
+ * to check what the engine asked of the provider.
+ *
+ * <pre>{@code
+ * RecordingProvider provider = new RecordingProvider();
+ * LeaseManager leases = LeaseManager.builder().store(store).provider(provider).build();
+ * provider.failNextRevokes(2, () -> new TransientProviderException("503 from the system"));
+ * }</pre>
+ *
+ * <p>Credentials are named {@code dynsecret-<lease id>}, like a real provider's, so {@link #find}
+ * works for reconciliation.
+ */
+public final class RecordingProvider implements DynamicSecretProvider<ProviderConfig> {
+  /** The default provider type. */
+  public static final String TYPE = "recording";
+
+  private final String type;
+  private final Map<String, String> liveByName = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> revokeCalls = new ConcurrentHashMap<>();
+  private final AtomicInteger createCalls = new AtomicInteger();
+  private final AtomicInteger lostAnswers = new AtomicInteger();
+  private final AtomicInteger findCalls = new AtomicInteger();
+  private final AtomicInteger verifyCalls = new AtomicInteger();
+  private final List<Instant> renewals = new CopyOnWriteArrayList<>();
+  private final List<Secret> issuedSecrets = new CopyOnWriteArrayList<>();
+  private final Deque<Supplier<RuntimeException>> createFailures = new ArrayDeque<>();
+  private final Deque<Supplier<RuntimeException>> revokeFailures = new ArrayDeque<>();
+  private volatile Supplier<RuntimeException> revokeAlwaysFails;
+  private volatile Supplier<RuntimeException> verifyFails;
+  private volatile Consumer<Lease> onCreate = lease -> {};
+
+  /** A provider of type {@value #TYPE}. */
+  public RecordingProvider() {
+    this(TYPE);
+  }
+
+  /** A provider of the given type, to stand in for a real one. */
+  public RecordingProvider(String type) {
+    this.type = type;
+  }
+
+  @Override
+  public String type() {
+    return type;
+  }
+
+  @Override
+  public ProviderConfig connect(ProviderConfig config) {
+    return config;
+  }
+
+  @Override
+  public CreatedCredential create(ProviderConfig handle, Lease lease) {
+    createCalls.incrementAndGet();
+    throwIfQueued(createFailures);
+    String externalId = UUID.randomUUID().toString();
+    String name = nameFor(lease);
+    liveByName.put(name, externalId);
+    Secret clientSecret = Secret.of("secret-" + UUID.randomUUID());
+    issuedSecrets.add(clientSecret);
+    onCreate.accept(lease);
+    if (lostAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new TransientProviderException("the answer to create was lost (simulated)");
+    }
+    return new CreatedCredential(externalId,
+        SecretData.of(Map.of("CLIENT_ID", Secret.of("id-" + externalId), "CLIENT_SECRET", clientSecret)),
+        Map.of("credentialName", name));
+  }
+
+  @Override
+  public void revoke(ProviderConfig handle, Lease lease) {
+    revokeCalls.computeIfAbsent(lease.id(), id -> new AtomicInteger()).incrementAndGet();
+    Supplier<RuntimeException> always = revokeAlwaysFails;
+    if (always != null) {
+      throw always.get();
+    }
+    throwIfQueued(revokeFailures);
+    liveByName.remove(nameFor(lease)); // already gone is success, as the SPI requires
+  }
+
+  @Override
+  public void renew(ProviderConfig handle, Lease lease, Instant newExpiry) {
+    renewals.add(newExpiry);
+  }
+
+  @Override
+  public Optional<String> find(ProviderConfig handle, Lease lease) {
+    findCalls.incrementAndGet();
+    return Optional.ofNullable(liveByName.get(nameFor(lease)));
+  }
+
+  @Override
+  public void verify(ProviderConfig handle) {
+    verifyCalls.incrementAndGet();
+    Supplier<RuntimeException> failure = verifyFails;
+    if (failure != null) {
+      throw failure.get();
+    }
+  }
+
+  private static String nameFor(Lease lease) {
+    return "dynsecret-" + lease.id();
+  }
+
+  private static void throwIfQueued(Deque<Supplier<RuntimeException>> queue) {
+    Supplier<RuntimeException> failure;
+    synchronized (queue) {
+      failure = queue.poll();
+    }
+    if (failure != null) {
+      throw failure.get();
+    }
+  }
+
+  // ------------------------------------------------------------------ failing on demand
+
+  /** The next {@code times} creates throw what {@code failure} supplies. */
+  public RecordingProvider failNextCreates(int times, Supplier<RuntimeException> failure) {
+    synchronized (createFailures) {
+      for (int i = 0; i < times; i++) {
+        createFailures.add(failure);
+      }
+    }
+    return this;
+  }
+
+  /** The next {@code times} revokes throw what {@code failure} supplies. */
+  public RecordingProvider failNextRevokes(int times, Supplier<RuntimeException> failure) {
+    synchronized (revokeFailures) {
+      for (int i = 0; i < times; i++) {
+        revokeFailures.add(failure);
+      }
+    }
+    return this;
+  }
+
+  /** Every revoke throws what {@code failure} supplies, until called with null. */
+  public RecordingProvider failAllRevokes(Supplier<RuntimeException> failure) {
+    this.revokeAlwaysFails = failure;
+    return this;
+  }
+
+  /** Verify throws what {@code failure} supplies, until called with null. */
+  public RecordingProvider failVerify(Supplier<RuntimeException> failure) {
+    this.verifyFails = failure;
+    return this;
+  }
+
+  /**
+   * The next {@code times} creates make the credential but then throw a transient failure, as if
+   * the answer was lost on the way back: the case reconciliation exists for.
+   */
+  public RecordingProvider loseNextCreateAnswers(int times) {
+    lostAnswers.addAndGet(times);
+    return this;
+  }
+
+  /**
+   * Runs {@code hook} inside every create, after the credential is made and before the answer is
+   * returned; a hook that throws an {@link Error} simulates a process dying at that point.
+   */
+  public RecordingProvider onCreate(Consumer<Lease> hook) {
+    this.onCreate = hook;
+    return this;
+  }
+
+  // ------------------------------------------------------------------ what happened
+
+  /** How many times create was called. */
+  public int createCalls() {
+    return createCalls.get();
+  }
+
+  /** How many times revoke was called for the lease. */
+  public int revokeCalls(String leaseId) {
+    AtomicInteger calls = revokeCalls.get(leaseId);
+    return calls == null ? 0 : calls.get();
+  }
+
+  /** Revoke calls per lease id. */
+  public Map<String, Integer> revokeCallsByLease() {
+    Map<String, Integer> copy = new java.util.HashMap<>();
+    revokeCalls.forEach((id, n) -> copy.put(id, n.get()));
+    return copy;
+  }
+
+  /** How many times revoke was called in all. */
+  public int totalRevokeCalls() {
+    return revokeCalls.values().stream().mapToInt(AtomicInteger::get).sum();
+  }
+
+  /** How many times find was called. */
+  public int findCalls() {
+    return findCalls.get();
+  }
+
+  /** How many times verify was called. */
+  public int verifyCalls() {
+    return verifyCalls.get();
+  }
+
+  /** The expiries passed to renew, in order. */
+  public List<Instant> renewals() {
+    return new ArrayList<>(renewals);
+  }
+
+  /** Names of credentials that exist now ({@code dynsecret-<lease id>}). */
+  public Set<String> liveCredentials() {
+    return Set.copyOf(liveByName.keySet());
+  }
+
+  /** Whether the lease's credential exists now. */
+  public boolean isLive(String leaseId) {
+    return liveByName.containsKey("dynsecret-" + leaseId);
+  }
+
+  /** Every client secret this provider handed out, to search logs for. */
+  public List<Secret> issuedSecrets() {
+    return List.copyOf(issuedSecrets);
+  }
+}
