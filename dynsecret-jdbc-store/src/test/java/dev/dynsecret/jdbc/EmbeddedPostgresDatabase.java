@@ -42,10 +42,10 @@ final class EmbeddedPostgresDatabase {
     return server;
   }
 
-  /** A pool of eight connections shared by tests that need no pool of their own. */
+  /** A pool of ten connections shared by tests that need no pool of their own. */
   static synchronized DataSource sharedPool() {
     if (sharedPool == null) {
-      sharedPool = pool("shared", 8);
+      sharedPool = pool("shared", 10);
     }
     return sharedPool;
   }
