@@ -38,12 +38,18 @@ class ClaimQueryPlanTest {
 
     List<String> plan = explain(dataSource, "EXPLAIN " + claim);
     List<String> analyzed = explain(dataSource, "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) " + claim);
+    // A statement the driver has prepared on the server may run with a generic plan, planned
+    // without knowing now or the limit: it must use the index too.
+    List<String> generic = explainGeneric(dataSource, claim);
     System.out.println("PostgreSQL claim query:\n" + claim + "\n\nEXPLAIN:\n" + String.join("\n", plan)
-        + "\n\nEXPLAIN (ANALYZE, BUFFERS, TIMING OFF):\n" + String.join("\n", analyzed));
+        + "\n\nEXPLAIN (ANALYZE, BUFFERS, TIMING OFF):\n" + String.join("\n", analyzed)
+        + "\n\nEXPLAIN, generic plan:\n" + String.join("\n", generic));
 
-    String text = String.join("\n", plan);
-    assertTrue(text.contains("Index Scan using " + store.tablePrefix() + "leases_due_idx"), text);
-    assertFalse(text.contains("Seq Scan"), text);
+    for (List<String> lines : List.of(plan, generic)) {
+      String text = String.join("\n", lines);
+      assertTrue(text.contains("Index Scan using " + store.tablePrefix() + "leases_due_idx"), text);
+      assertFalse(text.contains("Seq Scan"), text);
+    }
     assertTrue(String.join("\n", analyzed).contains("rows=50 loops=1"), String.join("\n", analyzed));
     assertEquals(50, store.claimDue("node-1", T0, Duration.ofMinutes(1), 100).size());
   }
@@ -70,6 +76,30 @@ class ClaimQueryPlanTest {
       // Each scan reads the 50 due leases and one row past the range end: none of the 19,950 others.
       assertEquals(java.util.Set.of("51"), new java.util.HashSet<>(scanCounts(analyzed)), analyzed);
       assertEquals(50, store.claimDue("node-1", T0, Duration.ofMinutes(1), 100).size());
+    }
+  }
+
+  /** The plan PostgreSQL uses for the claim once prepared, when it plans without the values. */
+  private static List<String> explainGeneric(DataSource dataSource, String claim) throws SQLException {
+    String prepared = claim.replaceFirst("\\?", "\\$1").replaceFirst("\\?", "\\$2");
+    try (Connection connection = dataSource.getConnection();
+        java.sql.Statement statement = connection.createStatement()) {
+      connection.setAutoCommit(false);
+      try {
+        statement.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+        statement.execute("PREPARE dynsecret_claim(timestamptz, int) AS " + prepared);
+        List<String> lines = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery(
+            "EXPLAIN EXECUTE dynsecret_claim('2030-01-01 00:00:00+00', 100)")) {
+          while (rs.next()) {
+            lines.add(rs.getString(1));
+          }
+        }
+        statement.execute("DEALLOCATE dynsecret_claim");
+        return lines;
+      } finally {
+        connection.rollback();
+      }
     }
   }
 

@@ -12,16 +12,24 @@ import java.util.Set;
  * identifiers are concatenated; every value is a bind parameter.
  */
 public final class LeaseSql {
+  /** Inserts every column of a lease. */
   public final String insert;
+  /** The compare-and-set: every column but id, version + 1, where id and version match. */
   public final String update;
+  /** One lease by id. */
   public final String find;
+  /** The stored version of one lease, to tell a lost race from a missing lease. */
   public final String versionOf;
+  /** Selects and locks due leases; see {@link Dialect#claimSelectSql}. */
   public final String claimSelect;
+  /** Marks selected leases claimed; see {@link Dialect#claimUpdateSql}. */
   public final String claimUpdate;
+  /** Deletes old revoked leases, a limited number at a time. */
   public final String purge;
   private final Tables tables;
   private final Dialect dialect;
 
+  /** The statements for the tables named by {@code tables}, in {@code dialect}. */
   public LeaseSql(Dialect dialect, Tables tables) {
     this.tables = tables;
     this.dialect = dialect;

@@ -32,6 +32,7 @@ public final class Schema {
   private final Tables tables;
   private final Transactions transactions;
 
+  /** The schema of the tables named by {@code tables}; {@code transactions} may be null to only read scripts. */
   public Schema(Dialect dialect, Tables tables, Transactions transactions) {
     this.dialect = dialect;
     this.tables = tables;

@@ -15,6 +15,7 @@ public record Tables(String prefix) {
   /** The rule a table prefix must follow. */
   public static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,30}");
 
+  /** Checks the prefix against {@link #PREFIX}; the error names the {@code tablePrefix} field. */
   public Tables {
     if (prefix == null || !PREFIX.matcher(prefix).matches()) {
       throw new InvalidRequestException("tablePrefix", "must match " + PREFIX.pattern()

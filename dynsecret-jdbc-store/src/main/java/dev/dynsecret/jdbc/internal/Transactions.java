@@ -20,6 +20,7 @@ public final class Transactions {
 
   private final DataSource dataSource;
 
+  /** Transactions on connections borrowed from {@code dataSource}. */
   public Transactions(DataSource dataSource) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
   }
