@@ -56,7 +56,10 @@ public interface LeaseStore extends AutoCloseable {
    */
   List<Lease> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit);
 
-  /** How many leases of {@code secretName} are in one of {@code states}. */
+  /**
+   * How many leases of {@code secretName} are in one of {@code states}; an empty set counts
+   * nothing.
+   */
   long count(String secretName, Set<LeaseState> states);
 
   /**

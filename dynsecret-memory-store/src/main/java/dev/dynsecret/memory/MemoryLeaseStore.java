@@ -32,16 +32,17 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Safe for any number of threads. {@link #find}, {@link #query} and {@link #count} never block;
  * writes ({@link #insert}, {@link #update}, {@link #claimDue}, {@link #purgeRevokedBefore}) take
- * turns through one short critical section, which only touches in-memory indexes. Every operation
- * costs time in proportion to the leases it returns or changes (times {@code log n}), never in
- * proportion to the leases stored:
+ * turns through one short critical section, which only touches in-memory indexes. Indexes keep
+ * the cost of each operation in proportion to the leases it returns or changes (times {@code
+ * log n} for n stored leases), not to the leases stored:
  *
  * <ul>
- *   <li>{@code claimDue} walks an index ordered by {@code (dueAt, id)} from its start;
+ *   <li>{@code claimDue} walks an index ordered by {@code (dueAt, id)} from its start, and stops
+ *       at the first lease not yet due;
  *   <li>{@code purgeRevokedBefore} walks an index of revoked leases ordered by {@code revokedAt};
- *   <li>{@code query} walks the ids of one secret (or all ids) from the cursor, skipping leases
- *       whose state the query excludes;
- *   <li>{@code count} reads per-secret, per-state counters.
+ *   <li>{@code count} reads per-secret, per-state counters;
+ *   <li>{@code query} walks the ids of one secret (or all ids) from the cursor. A state filter is
+ *       applied as it walks, so a query for a rare state also looks at the leases it skips.
  * </ul>
  *
  * <p>{@link #close()} discards every lease; a closed store rejects further use.
@@ -61,10 +62,10 @@ public final class MemoryLeaseStore implements LeaseStore {
 
   private final ConcurrentMap<String, SecretIndex> secrets = new ConcurrentHashMap<>();
 
-  /** Leases with a {@code dueAt}. Read and written only under {@link #writeLock}. */
+  /** Leases with a {@code dueAt}, earliest first. Used under the write lock only. */
   private final NavigableSet<Lease> due = new ConcurrentSkipListSet<>(BY_DUE_AT);
 
-  /** {@code REVOKED} leases with a {@code revokedAt}. Read and written only under {@link #writeLock}. */
+  /** {@code REVOKED} leases with a {@code revokedAt}, oldest first. Used under the write lock only. */
   private final NavigableSet<Lease> revoked = new ConcurrentSkipListSet<>(BY_REVOKED_AT);
 
   private final ReentrantLock writeLock = new ReentrantLock();
@@ -105,8 +106,16 @@ public final class MemoryLeaseStore implements LeaseStore {
       adjust(state, -1);
     }
 
+    /** A lease changed state. Called under the write lock only. */
+    void move(LeaseState from, LeaseState to) {
+      long[] counts = countsByState.clone();
+      counts[from.ordinal()]--;
+      counts[to.ordinal()]++;
+      countsByState = counts; // both changes become visible together
+    }
+
     /** Called under the write lock only. */
-    void adjust(LeaseState state, int delta) {
+    private void adjust(LeaseState state, int delta) {
       long[] counts = countsByState.clone();
       counts[state.ordinal()] += delta;
       countsByState = counts;
@@ -123,6 +132,7 @@ public final class MemoryLeaseStore implements LeaseStore {
         throw new ConflictException("a lease with id '" + lease.id() + "' is stored already");
       }
       SecretIndex secret = secrets.computeIfAbsent(lease.secretName(), SecretIndex::new);
+      // Identity, not equals: share one String instance of the name across all its leases.
       Lease stored = lease.secretName() == secret.name
           ? lease
           : lease.toBuilder().secretName(secret.name).build();
@@ -175,8 +185,7 @@ public final class MemoryLeaseStore implements LeaseStore {
       secret = secrets.computeIfAbsent(candidate.secretName(), SecretIndex::new);
       secret.add(current.id(), candidate.state());
     } else if (candidate.state() != current.state()) {
-      secret.adjust(current.state(), -1);
-      secret.adjust(candidate.state(), 1);
+      secret.move(current.state(), candidate.state());
     }
     Lease stored = candidate.secretName() == secret.name
         ? candidate

@@ -128,7 +128,6 @@ public abstract class LeaseStoreContract {
         .dueAt(NOW.plus(Duration.ofMinutes(10)))
         .claimedBy("node-a")
         .build();
-    assertEquals(1001, lease.lastError().length());
 
     store.insert(lease);
 
@@ -171,7 +170,8 @@ public abstract class LeaseStoreContract {
       leases.add(lease("orders-api", state).build());
     }
     for (RevokeReason reason : RevokeReason.values()) {
-      leases.add(lease("orders-api", LeaseState.REVOKED).revokeReason(reason).revokedAt(NOW).build());
+      leases.add(lease("orders-api", LeaseState.REVOKED).revokeReason(reason).revokedAt(NOW)
+          .build());
     }
     leases.forEach(store::insert);
 
@@ -221,7 +221,7 @@ public abstract class LeaseStoreContract {
     assertEquals(0, store.count("billing-api", ALL_STATES));
   }
 
-  // ======================================================================== update (compare-and-set)
+  // ================================================================= update (compare-and-set)
 
   @Test
   void updateStoresTheChangeWithTheVersionIncremented() {
@@ -301,15 +301,14 @@ public abstract class LeaseStoreContract {
   }
 
   @Test
-  void ofManyConcurrentUpdatesFromTheSameVersionExactlyOneWins() throws Exception {
+  void ofConcurrentUpdatesFromTheSameVersionExactlyOneWins() throws Exception {
     Lease original = lease("orders-api", LeaseState.ACTIVE).build();
     store.insert(original);
-    int writers = 8;
 
-    List<Callable<Optional<Lease>>> tasks = new ArrayList<>();
-    for (int i = 0; i < writers; i++) {
-      String node = "node-" + i;
-      tasks.add(() -> {
+    List<Callable<Optional<Lease>>> writers = new ArrayList<>();
+    for (int w = 0; w < 8; w++) {
+      String node = "node-" + w;
+      writers.add(() -> {
         try {
           return Optional.of(store.update(original.toBuilder().claimedBy(node).build()));
         } catch (ConflictException lost) {
@@ -317,12 +316,50 @@ public abstract class LeaseStoreContract {
         }
       });
     }
-    List<Optional<Lease>> outcomes = runTogether(tasks);
+    List<Lease> winners = runTogether(writers).stream().flatMap(Optional::stream).toList();
 
-    List<Lease> winners = outcomes.stream().flatMap(Optional::stream).toList();
-    assertEquals(1, winners.size(), "successful compare-and-set updates");
+    assertEquals(1, winners.size(), "writers whose update succeeded");
     assertEquals(1, winners.get(0).version());
     assertLease(winners.get(0), found(original.id()));
+  }
+
+  /**
+   * Writers that read, change and write back, retrying on conflict, lose no update: the classic
+   * read-modify-write race, run often enough on one lease to expose a non-atomic compare-and-set.
+   */
+  @Test
+  void readModifyWriteLoopsOnOneLeaseLoseNoUpdate() throws Exception {
+    Lease original = lease("orders-api", LeaseState.ACTIVE).revocationAttempts(0).build();
+    store.insert(original);
+    int writers = 8;
+    int incrementsEach = 100;
+
+    List<Callable<Integer>> tasks = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      tasks.add(() -> {
+        int conflicts = 0;
+        for (int i = 0; i < incrementsEach; i++) {
+          while (true) {
+            Lease current = found(original.id());
+            try {
+              store.update(current.toBuilder()
+                  .revocationAttempts(current.revocationAttempts() + 1).build());
+              break;
+            } catch (ConflictException lost) {
+              if (++conflicts > 100_000) {
+                throw new AssertionError("every update conflicts", lost);
+              }
+            }
+          }
+        }
+        return conflicts;
+      });
+    }
+    runTogether(tasks);
+
+    Lease stored = found(original.id());
+    assertEquals(writers * incrementsEach, stored.revocationAttempts(), "increments kept");
+    assertEquals(writers * incrementsEach, stored.version(), "version");
   }
 
   // ======================================================================== query
@@ -339,7 +376,8 @@ public abstract class LeaseStoreContract {
 
   @Test
   void queryByStatesPagesThroughMatchingLeasesOfEverySecret() {
-    List<Lease> all = insertShuffled(mixedLeases("orders-api", 150), mixedLeases("billing-api", 150));
+    List<Lease> all = insertShuffled(
+        mixedLeases("orders-api", 150), mixedLeases("billing-api", 150));
     Set<LeaseState> unfinished = EnumSet.of(LeaseState.PENDING, LeaseState.REVOCATION_FAILED);
 
     List<Page<Lease>> pages = readAllPages(LeaseQuery.all(19).withStates(unfinished));
@@ -349,10 +387,12 @@ public abstract class LeaseStoreContract {
 
   @Test
   void queryBySecretAndStatesReturnsOnlyLeasesMatchingBoth() {
-    List<Lease> all = insertShuffled(mixedLeases("orders-api", 200), mixedLeases("billing-api", 200));
+    List<Lease> all = insertShuffled(
+        mixedLeases("orders-api", 200), mixedLeases("billing-api", 200));
     Set<LeaseState> states = EnumSet.of(LeaseState.ACTIVE, LeaseState.REVOKED);
 
-    List<Page<Lease>> pages = readAllPages(LeaseQuery.bySecret("billing-api", 13).withStates(states));
+    List<Page<Lease>> pages = readAllPages(LeaseQuery.bySecret("billing-api", 13)
+        .withStates(states));
 
     assertPages(sortedById(filter(all,
         l -> l.secretName().equals("billing-api") && states.contains(l.state()))), pages, 13);
@@ -360,7 +400,8 @@ public abstract class LeaseStoreContract {
 
   @Test
   void queryWithoutFiltersPagesThroughEveryLease() {
-    List<Lease> all = insertShuffled(mixedLeases("orders-api", 120), mixedLeases("billing-api", 80));
+    List<Lease> all = insertShuffled(
+        mixedLeases("orders-api", 120), mixedLeases("billing-api", 80));
 
     assertPages(sortedById(all), readAllPages(LeaseQuery.all(64)), 64);
   }
@@ -430,13 +471,15 @@ public abstract class LeaseStoreContract {
   void claimDueTakesOnlyLeasesDueByNowEarliestFirst() {
     // Ids are in the opposite order to due times, so the order returned must come from dueAt.
     Lease neverDue = lease("orders-api", LeaseState.REVOKED).revokedAt(NOW.minusSeconds(1)).build();
-    Lease dueInAnHour = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.plus(Duration.ofHours(1))).build();
+    Lease dueInAnHour = lease("orders-api", LeaseState.ACTIVE)
+        .dueAt(NOW.plus(Duration.ofHours(1))).build();
     Lease dueNextMicro = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.plusNanos(1_000)).build();
     Lease dueNow = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW).build();
-    Lease dueAMinuteAgo = lease("billing-api", LeaseState.PENDING).dueAt(NOW.minusSeconds(60)).build();
-    Lease dueLongAgo = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minus(Duration.ofDays(3))).build();
-    List<Lease> all = List.of(dueNextMicro, dueNow, neverDue, dueLongAgo, dueInAnHour, dueAMinuteAgo);
-    all.forEach(store::insert);
+    Lease dueAMinuteAgo = lease("billing-api", LeaseState.PENDING).dueAt(NOW.minusSeconds(60))
+        .build();
+    Lease dueLongAgo = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minus(Duration.ofDays(3)))
+        .build();
+    insertShuffled(List.of(dueNextMicro, dueNow, neverDue, dueLongAgo, dueInAnHour, dueAMinuteAgo));
 
     List<Lease> claimed = store.claimDue("node-a", NOW, CLAIM_TIMEOUT, 100);
 
@@ -509,9 +552,12 @@ public abstract class LeaseStoreContract {
 
   @Test
   void claimDueFollowsDueTimesThatUpdatesChange() {
-    Lease laterMadeDue = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.plus(Duration.ofHours(1))).build();
-    Lease laterMadeNotDue = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(10)).build();
-    Lease laterFinished = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(20)).build();
+    Lease laterMadeDue = lease("orders-api", LeaseState.ACTIVE)
+        .dueAt(NOW.plus(Duration.ofHours(1))).build();
+    Lease laterMadeNotDue = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(10))
+        .build();
+    Lease laterFinished = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(20))
+        .build();
     Lease released = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(30)).build();
     List.of(laterMadeDue, laterMadeNotDue, laterFinished, released).forEach(store::insert);
 
@@ -529,7 +575,7 @@ public abstract class LeaseStoreContract {
     assertEquals(List.of(3L, 2L), due.stream().map(Lease::version).toList());
   }
 
-  /** Many nodes, several threads each, all claiming at once: every lease is claimed exactly once. */
+  /** Many nodes, several threads each, all claiming at once: each lease is claimed exactly once. */
   @Test
   void concurrentClaimsFromManyNodesClaimEachDueLeaseExactlyOnce() throws Exception {
     int leaseCount = 2_000;
@@ -549,7 +595,9 @@ public abstract class LeaseStoreContract {
       claimers.add(() -> {
         List<Lease> mine = new ArrayList<>();
         List<Lease> batch;
-        while (!(batch = store.claimDue(node, NOW, CLAIM_TIMEOUT, 25)).isEmpty()) {
+        // Bounded, so that a store which hands out leases forever fails instead of hanging.
+        while (mine.size() <= leaseCount
+            && !(batch = store.claimDue(node, NOW, CLAIM_TIMEOUT, 25)).isEmpty()) {
           mine.addAll(batch);
         }
         return mine;
@@ -558,8 +606,10 @@ public abstract class LeaseStoreContract {
     List<List<Lease>> results = runTogether(claimers);
 
     Map<String, Integer> timesClaimed = new HashMap<>();
-    results.stream().flatMap(List::stream).forEach(l -> timesClaimed.merge(l.id(), 1, Integer::sum));
-    assertEquals(Set.copyOf(ids(due)), timesClaimed.keySet(), "the leases claimed");
+    for (List<Lease> claimedByOneThread : results) {
+      claimedByOneThread.forEach(l -> timesClaimed.merge(l.id(), 1, Integer::sum));
+    }
+    assertIds(sortedIds(due), timesClaimed.keySet().stream().sorted().toList(), "leases claimed");
     Map<String, Integer> claimedTwice = new LinkedHashMap<>(timesClaimed);
     claimedTwice.values().removeIf(n -> n == 1);
     assertEquals(Map.of(), claimedTwice, "leases claimed more than once");
@@ -589,11 +639,13 @@ public abstract class LeaseStoreContract {
     Callable<List<Lease>> sweep = () -> {
       List<Lease> claimed = new ArrayList<>();
       List<Lease> batch;
-      while (!(batch = store.claimDue("sweeper", NOW, CLAIM_TIMEOUT, 7)).isEmpty()) {
+      while (claimed.size() <= due.size()
+          && !(batch = store.claimDue("sweeper", NOW, CLAIM_TIMEOUT, 7)).isEmpty()) {
         claimed.addAll(batch);
       }
       return claimed;
     };
+    // The sweep takes the earliest due first, the revoker goes latest first: they meet midway.
     Callable<List<Lease>> revoker = () -> {
       List<Lease> updated = new ArrayList<>();
       for (Lease lease : due) {
@@ -632,7 +684,8 @@ public abstract class LeaseStoreContract {
 
     assertAll(
         () -> assertEquals(11, store.count("orders-api", Set.of(LeaseState.ACTIVE))),
-        () -> assertEquals(14, store.count("orders-api", EnumSet.of(LeaseState.PENDING, LeaseState.ACTIVE))),
+        () -> assertEquals(14,
+            store.count("orders-api", EnumSet.of(LeaseState.PENDING, LeaseState.ACTIVE))),
         () -> assertEquals(19, store.count("orders-api", ALL_STATES)),
         () -> assertEquals(0, store.count("orders-api", Set.of(LeaseState.REVOCATION_FAILED))),
         () -> assertEquals(7, store.count("billing-api", Set.of(LeaseState.ACTIVE))),
@@ -656,7 +709,8 @@ public abstract class LeaseStoreContract {
     assertEquals(4, store.count("orders-api", Set.of(LeaseState.REVOKED)));
     assertEquals(1, store.count("orders-api", Set.of(LeaseState.REVOCATION_FAILED)));
 
-    assertEquals(6, store.claimDue("node-a", NOW.plus(Duration.ofDays(1)), CLAIM_TIMEOUT, 100).size());
+    assertEquals(6, store.claimDue("node-a", NOW.plus(Duration.ofDays(1)), CLAIM_TIMEOUT, 100)
+        .size());
     assertEquals(5, store.count("orders-api", Set.of(LeaseState.ACTIVE)), "after claims");
 
     assertEquals(4, store.purgeRevokedBefore(NOW, 100));
@@ -669,8 +723,10 @@ public abstract class LeaseStoreContract {
   @Test
   void purgeDeletesOnlyRevokedLeasesRevokedBeforeTheCutoff() {
     Instant cutoff = NOW.minus(Duration.ofDays(30));
-    Lease revokedLongAgo = lease("orders-api", LeaseState.REVOKED).revokedAt(cutoff.minus(Duration.ofDays(9))).build();
-    Lease revokedJustBefore = lease("billing-api", LeaseState.REVOKED).revokedAt(cutoff.minusNanos(1_000)).build();
+    Lease revokedLongAgo = lease("orders-api", LeaseState.REVOKED)
+        .revokedAt(cutoff.minus(Duration.ofDays(9))).build();
+    Lease revokedJustBefore = lease("billing-api", LeaseState.REVOKED)
+        .revokedAt(cutoff.minusNanos(1_000)).build();
     Lease revokedAtCutoff = lease("orders-api", LeaseState.REVOKED).revokedAt(cutoff).build();
     Lease revokedRecently = lease("orders-api", LeaseState.REVOKED).revokedAt(NOW).build();
     Lease revokedWithoutTime = lease("orders-api", LeaseState.REVOKED).revokedAt(null).build();
@@ -705,7 +761,8 @@ public abstract class LeaseStoreContract {
     Instant cutoff = NOW.minus(Duration.ofDays(30));
     List<Lease> old = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
-      old.add(lease("orders-api", LeaseState.REVOKED).revokedAt(cutoff.minus(Duration.ofHours(i + 1))).build());
+      old.add(lease("orders-api", LeaseState.REVOKED)
+          .revokedAt(cutoff.minus(Duration.ofHours(i + 1))).build());
     }
     List<Lease> recent = leases("orders-api", LeaseState.REVOKED, 3);
     insertShuffled(old, recent);
@@ -730,7 +787,8 @@ public abstract class LeaseStoreContract {
 
     assertEquals(1, store.purgeRevokedBefore(NOW, 10));
 
-    assertIds(List.of(active.id()), ids(store.claimDue("node-a", NOW, CLAIM_TIMEOUT, 10)), "leases");
+    assertIds(List.of(active.id()), ids(store.claimDue("node-a", NOW, CLAIM_TIMEOUT, 10)),
+        "claimed");
     assertIds(List.of(active.id()), ids(store.query(LeaseQuery.all(10)).items()), "leases");
     assertThrows(NotFoundException.class, () -> store.update(revoked));
   }
@@ -783,7 +841,8 @@ public abstract class LeaseStoreContract {
         .expiresAt(NOW.plus(Duration.ofHours(1)))
         .hardLimitAt(NOW.plus(Duration.ofHours(8)));
     if (state != LeaseState.PENDING) {
-      builder.externalId("cred-" + id.substring(24)).metadata(Map.of("credentialName", "dynsecret-" + id));
+      builder.externalId("cred-" + id.substring(24))
+          .metadata(Map.of("credentialName", "dynsecret-" + id));
     }
     if (state == LeaseState.REVOKED) {
       builder.revokedAt(NOW.minus(Duration.ofMinutes(1))).revokeReason(RevokeReason.EXPIRED)
@@ -913,6 +972,9 @@ public abstract class LeaseStoreContract {
 
   /** Compares field by field, so a failure names the field a store got wrong. */
   private static void assertLease(Lease expected, Lease actual) {
+    if (expected.equals(actual)) {
+      return;
+    }
     List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
     for (RecordComponent component : Lease.class.getRecordComponents()) {
       checks.add(() -> assertEquals(component.getAccessor().invoke(expected),
@@ -991,7 +1053,7 @@ public abstract class LeaseStoreContract {
       start.countDown();
       List<T> results = new ArrayList<>();
       for (Future<T> future : futures) {
-        results.add(future.get(60, TimeUnit.SECONDS));
+        results.add(future.get(30, TimeUnit.SECONDS));
       }
       return results;
     } finally {

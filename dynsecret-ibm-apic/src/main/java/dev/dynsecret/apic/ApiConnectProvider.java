@@ -1,0 +1,207 @@
+package dev.dynsecret.apic;
+
+import com.google.auto.service.AutoService;
+import dev.dynsecret.InvalidRequestException;
+import dev.dynsecret.Lease;
+import dev.dynsecret.apic.internal.ApicConnection;
+import dev.dynsecret.apic.internal.ApicOptions;
+import dev.dynsecret.apic.internal.SettingsParser;
+import dev.dynsecret.apic.internal.Sleeper;
+import dev.dynsecret.spi.CreatedCredential;
+import dev.dynsecret.spi.DynamicSecretProvider;
+import dev.dynsecret.spi.ProviderConfig;
+import java.net.ProxySelector;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Dynamic secrets on IBM API Connect: each lease is a client ID / client secret pair (an APIC
+ * <em>credential</em>) on one application, created when the lease is and deleted when it is
+ * revoked or expires. Its type is {@value #TYPE}; the configuration keys are listed in {@link
+ * ApiConnectKeys}. The secret data holds {@value #CLIENT_ID} and {@value #CLIENT_SECRET}; the
+ * lease's metadata holds the credential's name under {@value #CREDENTIAL_NAME}.
+ *
+ * <p>Found by {@link java.util.ServiceLoader} with default settings. For a private CA (without a
+ * {@code trustStore} key) or a proxy, build one and register it explicitly; it wins over the
+ * discovered one:
+ *
+ * <pre>{@code
+ * LeaseManager leases = LeaseManager.builder()
+ *     .store(store)
+ *     .provider(ApiConnectProvider.builder().sslContext(corporateTls).proxy(proxySelector).build())
+ *     .build();
+ * }</pre>
+ *
+ * <p>For each dynamic secret, {@link #connect} builds one HTTP client (connections are reused) and
+ * one access-token cache: the API key is exchanged once and the token reused until shortly before
+ * it expires, because APIC keys may be single-use. A 401 discards the token and authenticates
+ * again, once. GET and DELETE calls are retried up to three times after transient failures (429,
+ * 5xx gateway errors, timeouts, dropped connections), honouring {@code Retry-After}; a create is
+ * not, since a credential may have been made even when the answer was lost.
+ *
+ * <p>No log line, exception message or {@code toString()} of this provider contains the API key,
+ * the client secret, an access token or a generated client secret.
+ */
+// ServiceLoader knows no type arguments; the raw service type is what it needs.
+@SuppressWarnings("rawtypes")
+@AutoService(DynamicSecretProvider.class)
+public final class ApiConnectProvider implements DynamicSecretProvider<ApicConnection> {
+  /** The provider type dynamic secrets name to use this provider. */
+  public static final String TYPE = "ibm-api-connect";
+  /** Key of the generated client ID in a lease's secret data. */
+  public static final String CLIENT_ID = "CLIENT_ID";
+  /** Key of the generated client secret in a lease's secret data. */
+  public static final String CLIENT_SECRET = "CLIENT_SECRET";
+  /** Key of the APIC credential's name ({@code dynsecret-<lease id>}) in a lease's metadata. */
+  public static final String CREDENTIAL_NAME = "credentialName";
+
+  private final ApicOptions options;
+
+  /** A provider with default settings: the JDK's trust store, no proxy, the system clock. */
+  public ApiConnectProvider() {
+    this(new Builder());
+  }
+
+  private ApiConnectProvider(Builder builder) {
+    this.options = new ApicOptions(builder.sslContext, builder.proxy, builder.clock,
+        builder.sleeper, builder.pageSize, ApicOptions.DEFAULT_MAX_RETRIES,
+        ApicOptions.DEFAULT_BASE_BACKOFF, ApicOptions.DEFAULT_MAX_INLINE_WAIT);
+  }
+
+  /**
+   * A builder for a provider with a custom TLS trust, proxy or clock.
+   *
+   * @return a builder with default settings
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  /**
+   * Checks every key of {@link ApiConnectKeys} and builds the connection. Calls nothing remote.
+   *
+   * @return the secret's connection: one HTTP client, one token cache
+   * @throws InvalidRequestException naming the first missing, malformed or unknown key
+   */
+  @Override
+  public ApicConnection connect(ProviderConfig config) {
+    Objects.requireNonNull(config, "config");
+    return ApicConnection.open(SettingsParser.parse(config, options.sslContext()), options);
+  }
+
+  /**
+   * Creates the credential {@code dynsecret-<lease id>} on the application, replacing one of that
+   * name left by an earlier attempt.
+   */
+  @Override
+  public CreatedCredential create(ApicConnection handle, Lease lease) {
+    return handle.create(lease);
+  }
+
+  /** Deletes the lease's credential; one that is already gone counts as deleted. */
+  @Override
+  public void revoke(ApicConnection handle, Lease lease) {
+    handle.revoke(lease);
+  }
+
+  /** Looks the lease's credential up by its name and returns its id. */
+  @Override
+  public Optional<String> find(ApicConnection handle, Lease lease) {
+    return handle.find(lease);
+  }
+
+  /**
+   * Checks, in order: that the API key can be exchanged for a token ({@code authentication}), that
+   * the organization and catalog exist ({@code organization/catalog}), and that the application
+   * exists and its credentials can be listed ({@code application}). The exception names the step.
+   */
+  @Override
+  public void verify(ApicConnection handle) {
+    handle.verify();
+  }
+
+  /** Stops the connection's HTTP client threads. */
+  @Override
+  public void close(ApicConnection handle) {
+    handle.close();
+  }
+
+  @Override
+  public String toString() {
+    return "ApiConnectProvider[type=" + TYPE + (options.sslContext() != null ? ", custom TLS" : "")
+        + (options.proxy() != null ? ", proxy" : "") + "]";
+  }
+
+  /** Builds an {@link ApiConnectProvider} with options that configuration strings cannot carry. */
+  public static final class Builder {
+    private SSLContext sslContext;
+    private ProxySelector proxy;
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.SYSTEM;
+    private int pageSize = ApicOptions.DEFAULT_PAGE_SIZE;
+
+    private Builder() {}
+
+    /**
+     * The TLS context for secrets whose configuration has no {@link ApiConnectKeys#TRUST_STORE},
+     * e.g. one trusting a private CA. Default: the JDK's.
+     *
+     * @param sslContext the TLS context
+     * @return this builder
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+      return this;
+    }
+
+    /**
+     * The proxy to reach the platform API through. Default: none.
+     *
+     * @param proxy e.g. {@code ProxySelector.of(new InetSocketAddress("proxy.example.com", 3128))}
+     * @return this builder
+     */
+    public Builder proxy(ProxySelector proxy) {
+      this.proxy = Objects.requireNonNull(proxy, "proxy");
+      return this;
+    }
+
+    /**
+     * The clock that times access tokens and {@code Retry-After} dates. Default: UTC system.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** For tests: how retry waits are spent. */
+    Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /** For tests: the {@code limit} asked for when paging lists. */
+    Builder pageSize(int pageSize) {
+      this.pageSize = pageSize;
+      return this;
+    }
+
+    /**
+     * Builds the provider.
+     *
+     * @return the provider, ready to register with {@code LeaseManager.Builder#provider}
+     */
+    public ApiConnectProvider build() {
+      return new ApiConnectProvider(this);
+    }
+  }
+}

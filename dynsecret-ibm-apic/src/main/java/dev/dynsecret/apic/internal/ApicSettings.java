@@ -1,0 +1,47 @@
+package dev.dynsecret.apic.internal;
+
+import dev.dynsecret.Secret;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+
+/**
+ * One dynamic secret's checked configuration.
+ *
+ * @param baseUrl the platform API URL without a trailing slash
+ * @param consumerOrg the configured consumer organization, or null to resolve it from the app
+ * @param sslContext the trust to use, or null for the JDK default
+ */
+public record ApicSettings(
+    URI baseUrl,
+    Secret apiKey,
+    String clientId,
+    Secret clientSecret,
+    String org,
+    String catalog,
+    String app,
+    String consumerOrg,
+    Duration connectTimeout,
+    Duration requestTimeout,
+    SSLContext sslContext) {
+
+  public ApicSettings {
+    Objects.requireNonNull(baseUrl, "baseUrl");
+    Objects.requireNonNull(apiKey, "apiKey");
+    Objects.requireNonNull(clientId, "clientId");
+    Objects.requireNonNull(clientSecret, "clientSecret");
+    Objects.requireNonNull(org, "org");
+    Objects.requireNonNull(catalog, "catalog");
+    Objects.requireNonNull(app, "app");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(requestTimeout, "requestTimeout");
+  }
+
+  /** Names the target only; the credentials are left out. */
+  @Override
+  public String toString() {
+    return "ApicSettings[url=" + baseUrl + ", org=" + org + ", catalog=" + catalog + ", app=" + app
+        + (consumerOrg == null ? "" : ", consumerOrg=" + consumerOrg) + "]";
+  }
+}

@@ -1,0 +1,74 @@
+package dev.dynsecret.apic.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse.BodyHandler;
+import java.net.http.HttpResponse.BodySubscriber;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/**
+ * Reads a response body up to a cap and then stops reading, so a huge or endless answer (an HTML
+ * error page, a misrouted download) can neither exhaust memory nor hang past the request timeout.
+ */
+final class CappedBody implements BodySubscriber<CappedBody.Bytes> {
+
+  /** What was read; {@code overflow} when the body went on past the cap. */
+  record Bytes(byte[] bytes, boolean overflow) {}
+
+  private final int cap;
+  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+  private final CompletableFuture<Bytes> result = new CompletableFuture<>();
+  private Flow.Subscription subscription;
+
+  private CappedBody(int cap) {
+    this.cap = cap;
+  }
+
+  /** Success bodies get {@code successCap} bytes, all others (error pages) {@code errorCap}. */
+  static BodyHandler<Bytes> handler(int successCap, int errorCap) {
+    return info -> new CappedBody(info.statusCode() / 100 == 2 ? successCap : errorCap);
+  }
+
+  @Override
+  public void onSubscribe(Flow.Subscription s) {
+    subscription = s;
+    s.request(Long.MAX_VALUE);
+  }
+
+  @Override
+  public void onNext(List<ByteBuffer> items) {
+    if (result.isDone()) {
+      return;
+    }
+    for (ByteBuffer item : items) {
+      int room = cap - buffer.size();
+      int n = item.remaining();
+      byte[] chunk = new byte[Math.min(n, room)];
+      item.get(chunk);
+      buffer.write(chunk, 0, chunk.length);
+      if (n > room) {
+        subscription.cancel();
+        result.complete(new Bytes(buffer.toByteArray(), true));
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    result.completeExceptionally(t);
+  }
+
+  @Override
+  public void onComplete() {
+    result.complete(new Bytes(buffer.toByteArray(), false));
+  }
+
+  @Override
+  public CompletionStage<Bytes> getBody() {
+    return result;
+  }
+}

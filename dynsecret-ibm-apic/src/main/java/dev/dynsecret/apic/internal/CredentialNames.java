@@ -1,0 +1,40 @@
+package dev.dynsecret.apic.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * The deterministic credential name for a lease: {@code dynsecret-<lease id>}, lower case letters,
+ * digits and {@code -} only, at most 64 characters, so that it can be found again after a crash.
+ */
+final class CredentialNames {
+  static final String PREFIX = "dynsecret-";
+  static final int MAX_LENGTH = 64;
+
+  private CredentialNames() {}
+
+  static String forLease(String leaseId) {
+    String cleaned = leaseId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-");
+    String name = PREFIX + cleaned;
+    if (name.length() <= MAX_LENGTH && cleaned.equals(leaseId)) {
+      return name;
+    }
+    // Too long or altered: keep a readable prefix and add a hash of the real id, so two ids
+    // that clean up alike still get different names.
+    String hash = sha256Hex(leaseId).substring(0, 16);
+    String head = name.substring(0, Math.min(name.length(), MAX_LENGTH - hash.length() - 1));
+    return head + "-" + hash;
+  }
+
+  private static String sha256Hex(String s) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package dev.dynsecret.apic.internal;
+
+import static dev.dynsecret.apic.ApiConnectKeys.ALL;
+import static dev.dynsecret.apic.ApiConnectKeys.API_KEY;
+import static dev.dynsecret.apic.ApiConnectKeys.APP;
+import static dev.dynsecret.apic.ApiConnectKeys.CATALOG;
+import static dev.dynsecret.apic.ApiConnectKeys.CLIENT_ID;
+import static dev.dynsecret.apic.ApiConnectKeys.CLIENT_SECRET;
+import static dev.dynsecret.apic.ApiConnectKeys.CONNECT_TIMEOUT;
+import static dev.dynsecret.apic.ApiConnectKeys.CONSUMER_ORG;
+import static dev.dynsecret.apic.ApiConnectKeys.ORG;
+import static dev.dynsecret.apic.ApiConnectKeys.REQUEST_TIMEOUT;
+import static dev.dynsecret.apic.ApiConnectKeys.TRUST_STORE;
+import static dev.dynsecret.apic.ApiConnectKeys.TRUST_STORE_PASSWORD;
+import static dev.dynsecret.apic.ApiConnectKeys.URL;
+
+import dev.dynsecret.InvalidRequestException;
+import dev.dynsecret.Secret;
+import dev.dynsecret.spi.ProviderConfig;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.UnrecoverableKeyException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/** Checks a {@link ProviderConfig} field by field; the first bad one is named in the exception. */
+public final class SettingsParser {
+  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final String DURATION_RULE =
+      "must be a whole number followed by ms, s or m (e.g. 500ms, 10s, 1m), from 1ms to 10m";
+
+  private SettingsParser() {}
+
+  /**
+   * @param defaultSsl the provider-wide trust, used when the configuration names no trust store
+   * @throws InvalidRequestException naming the first missing or malformed field
+   */
+  public static ApicSettings parse(ProviderConfig config, SSLContext defaultSsl) {
+    rejectUnknownKeys(config);
+    URI url = url(config.require(URL));
+    Secret apiKey = config.requireSecret(API_KEY);
+    String clientId = name(config, CLIENT_ID);
+    Secret clientSecret = config.requireSecret(CLIENT_SECRET);
+    String org = name(config, ORG);
+    String catalog = name(config, CATALOG);
+    String app = name(config, APP);
+    String consumerOrg = config.get(CONSUMER_ORG).isPresent() ? name(config, CONSUMER_ORG) : null;
+    Duration connectTimeout = duration(config, CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
+    Duration requestTimeout = duration(config, REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
+    SSLContext ssl = trust(config, defaultSsl);
+    return new ApicSettings(url, apiKey, clientId, clientSecret, org, catalog, app, consumerOrg,
+        connectTimeout, requestTimeout, ssl);
+  }
+
+  private static void rejectUnknownKeys(ProviderConfig config) {
+    for (String key : config.keys()) {
+      if (!ALL.contains(key)) {
+        String hint = ALL.stream().filter(k -> k.equalsIgnoreCase(key)).findFirst()
+            .map(k -> "did you mean '" + k + "'? ").orElse("");
+        throw new InvalidRequestException(key,
+            "is not a configuration key of ibm-api-connect; " + hint + "the keys are " + ALL);
+      }
+    }
+  }
+
+  static URI url(String raw) {
+    String example = "must be an absolute https URL such as https://platform-api.example.com";
+    URI uri;
+    try {
+      uri = new URI(raw);
+    } catch (URISyntaxException e) {
+      // Not echoed: a malformed value might be a pasted credential.
+      throw new InvalidRequestException(URL, example + "; the value is not a valid URL");
+    }
+    if (uri.getRawUserInfo() != null) {
+      throw new InvalidRequestException(URL, "must not contain a user name or password");
+    }
+    if (!uri.isAbsolute() || uri.isOpaque() || uri.getHost() == null) {
+      throw new InvalidRequestException(URL, example + "; was '" + raw + "'");
+    }
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw new InvalidRequestException(URL, "must not have a query or fragment; was '" + raw + "'");
+    }
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    if (scheme.equals("http")) {
+      if (!isLoopback(uri.getHost())) {
+        throw new InvalidRequestException(URL, "must use https; plain http is allowed only for"
+            + " loopback hosts (localhost, 127.0.0.0/8, ::1); was '" + raw + "'");
+      }
+    } else if (!scheme.equals("https")) {
+      throw new InvalidRequestException(URL, example + "; was '" + raw + "'");
+    }
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    while (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    String authority = uri.getRawAuthority();
+    return URI.create(scheme + "://" + authority + path);
+  }
+
+  /** Loopback by literal only: resolving a name here would let DNS decide whether TLS is used. */
+  static boolean isLoopback(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    if (h.equals("localhost")) {
+      return true;
+    }
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    if (!IPV4.matcher(h).matches() && !h.contains(":")) {
+      return false;
+    }
+    try {
+      // An IP literal is parsed without any lookup.
+      return InetAddress.getByName(h).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static String name(ProviderConfig config, String key) {
+    String value = config.require(key);
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        throw new InvalidRequestException(key, "must not contain control characters");
+      }
+    }
+    if (value.equals(".") || value.equals("..")) {
+      throw new InvalidRequestException(key, "must not be '.' or '..'");
+    }
+    return value;
+  }
+
+  static Duration duration(ProviderConfig config, String key, Duration defaultValue) {
+    String raw = config.get(key).orElse(null);
+    if (raw == null) {
+      return defaultValue;
+    }
+    Matcher m = DURATION.matcher(raw);
+    if (!m.matches()) {
+      throw new InvalidRequestException(key, DURATION_RULE + "; was '" + raw + "'");
+    }
+    long amount = Long.parseLong(m.group(1));
+    Duration d = switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      default -> Duration.ofMinutes(amount);
+    };
+    if (d.isZero() || d.compareTo(MAX_TIMEOUT) > 0) {
+      throw new InvalidRequestException(key, DURATION_RULE + "; was '" + raw + "'");
+    }
+    return d;
+  }
+
+  private static SSLContext trust(ProviderConfig config, SSLContext defaultSsl) {
+    String path = config.get(TRUST_STORE).orElse(null);
+    boolean hasPassword = config.keys().contains(TRUST_STORE_PASSWORD)
+        && !config.get(TRUST_STORE_PASSWORD).orElse("").isEmpty();
+    if (path == null) {
+      if (hasPassword) {
+        throw new InvalidRequestException(TRUST_STORE_PASSWORD, "is set but trustStore is not");
+      }
+      return defaultSsl;
+    }
+    File file = new File(path);
+    if (!file.isFile() || !file.canRead()) {
+      throw new InvalidRequestException(TRUST_STORE, "must be a readable file; '" + path
+          + "' is not");
+    }
+    char[] password = hasPassword ? config.requireSecret(TRUST_STORE_PASSWORD).reveal().toCharArray()
+        : null;
+    KeyStore store;
+    try {
+      store = KeyStore.getInstance(file, password);
+    } catch (IOException e) {
+      if (e.getCause() instanceof UnrecoverableKeyException) {
+        throw new InvalidRequestException(TRUST_STORE_PASSWORD, "does not open trust store '"
+            + path + "'");
+      }
+      throw new InvalidRequestException(TRUST_STORE, "could not be read as a PKCS#12 or JKS trust"
+          + " store: '" + path + "' (" + e.getClass().getSimpleName() + ")");
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new InvalidRequestException(TRUST_STORE, "could not be read as a PKCS#12 or JKS trust"
+          + " store: '" + path + "' (" + e.getClass().getSimpleName() + ")");
+    }
+    try {
+      if (store.size() == 0) {
+        throw new InvalidRequestException(TRUST_STORE, "holds no certificates: '" + path + "'");
+      }
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      return ssl;
+    } catch (GeneralSecurityException e) {
+      throw new InvalidRequestException(TRUST_STORE, "could not be used as a trust store: '" + path
+          + "' (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+}
