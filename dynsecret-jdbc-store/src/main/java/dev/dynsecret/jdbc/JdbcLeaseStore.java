@@ -208,6 +208,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     Instant at = micros(now);
     Instant deadline = micros(now.plus(claimTimeout));
     return transactions.run(() -> "claiming due leases for " + nodeId, connection -> {
+      sqlDialect.beforeClaim(connection, tables);
       List<Lease> due = new ArrayList<>();
       try (PreparedStatement select = connection.prepareStatement(sql.claimSelect)) {
         sqlDialect.bindClaimSelect(select, at, limit);
@@ -237,16 +238,20 @@ public final class JdbcLeaseStore implements LeaseStore {
     });
   }
 
+  /** {@inheritDoc} An empty (or null) set of states counts nothing, without asking the database. */
   @Override
   public long count(String secretName, Set<LeaseState> states) {
-    Set<LeaseState> filter = states == null ? Set.of() : states;
+    if (secretName == null) {
+      throw new InvalidRequestException("secretName", "is required");
+    }
+    if (states == null || states.isEmpty()) {
+      return 0;
+    }
     return transactions.run(() -> "counting leases of " + secretName, connection -> {
-      try (PreparedStatement count = connection.prepareStatement(sql.count(secretName, filter))) {
+      try (PreparedStatement count = connection.prepareStatement(sql.count(states.size()))) {
         int i = 1;
-        if (secretName != null) {
-          count.setString(i++, secretName);
-        }
-        for (LeaseState state : filter) {
+        count.setString(i++, secretName);
+        for (LeaseState state : states) {
           count.setString(i++, state.name());
         }
         try (ResultSet rs = count.executeQuery()) {

@@ -277,6 +277,43 @@ abstract class JdbcLeaseStoreBehaviour {
     }
   }
 
+  /**
+   * The engine stops claiming when a batch comes back short, taking that to mean nothing more is
+   * due; so claimers running at once must each get a full batch while enough leases are due.
+   */
+  @Test
+  void concurrentClaimersEachGetAFullBatchWhileEnoughIsDue() throws Exception {
+    int threads = 8;
+    int batch = 25;
+    for (int i = 0; i < threads * batch * 3; i++) {
+      store.insert(active(String.format("lease-%04d", i), "s", T0.minusSeconds(i % 7)));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      for (int round = 0; round < 3; round++) {
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        List<Future<List<Lease>>> claims = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          String node = "node-" + t;
+          claims.add(pool.submit(() -> {
+            start.await(30, TimeUnit.SECONDS);
+            return store.claimDue(node, T0, Duration.ofMinutes(5), batch);
+          }));
+        }
+        Set<String> claimedThisRound = new java.util.HashSet<>();
+        for (Future<List<Lease>> claim : claims) {
+          List<Lease> got = claim.get(60, TimeUnit.SECONDS);
+          assertEquals(batch, got.size(), "batch size in round " + round);
+          claimedThisRound.addAll(ids(got));
+        }
+        assertEquals(threads * batch, claimedThisRound.size(), "distinct leases in round " + round);
+      }
+      assertEquals(List.of(), store.claimDue("late", T0, Duration.ofMinutes(5), batch));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void pagesInJavaStringOrderOfIdsWhateverTheDatabaseCollation() {
     // Mixed case and punctuation: a locale-aware collation would order these differently.
@@ -330,6 +367,7 @@ abstract class JdbcLeaseStoreBehaviour {
     assertEquals(1, store.count("mine", EnumSet.of(LeaseState.REVOKED)));
     assertEquals(1, store.count("other", EnumSet.of(LeaseState.ACTIVE)));
     assertEquals(0, store.count("nobody", EnumSet.of(LeaseState.ACTIVE)));
+    assertEquals(0, store.count("mine", Set.of()), "an empty set of states counts nothing");
   }
 
   @Test

@@ -44,6 +44,12 @@ public abstract class Dialect {
         + " WHERE due_at <= ? ORDER BY due_at " + limitClause() + " FOR UPDATE SKIP LOCKED";
   }
 
+  /**
+   * Runs first in every claim transaction. The default does nothing: where {@code SKIP LOCKED}
+   * applies the limit after skipping, concurrent claimers each get a full batch without waiting.
+   */
+  public void beforeClaim(Connection connection, Tables tables) throws SQLException {}
+
   /** Binds now and the limit to {@link #claimSelectSql}. */
   public void bindClaimSelect(PreparedStatement statement, Instant now, int limit)
       throws SQLException {

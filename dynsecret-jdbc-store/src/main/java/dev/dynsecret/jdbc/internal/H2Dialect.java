@@ -3,7 +3,9 @@ package dev.dynsecret.jdbc.internal;
 import dev.dynsecret.jdbc.SqlDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 
@@ -42,6 +44,24 @@ final class H2Dialect extends Dialect {
         + " WHERE due_at >= TIMESTAMP WITH TIME ZONE '0001-01-01 00:00:00+00' AND due_at <= ?"
         + " ORDER BY due_at FETCH FIRST ? ROWS ONLY)"
         + " ORDER BY due_at FOR UPDATE SKIP LOCKED";
+  }
+
+  /**
+   * H2 picks the batch before skipping locked rows, so two claimers at once would split one
+   * batch, each get less than it asked, and each conclude that nothing more is due. Claims are
+   * therefore taken one at a time, by locking the schema-version rows (a few rows nothing else
+   * locks; plain reads of them do not wait). Claim transactions are short, and the next claimer
+   * then sees the first one's claims and takes a full batch of its own.
+   */
+  @Override
+  public void beforeClaim(Connection connection, Tables tables) throws SQLException {
+    try (Statement lock = connection.createStatement();
+        ResultSet rows = lock.executeQuery(
+            "SELECT version FROM " + tables.schemaVersion() + " FOR UPDATE")) {
+      while (rows.next()) {
+        // Locked as read.
+      }
+    }
   }
 
   @Override

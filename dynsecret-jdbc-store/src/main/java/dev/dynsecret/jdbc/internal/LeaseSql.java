@@ -1,11 +1,9 @@
 package dev.dynsecret.jdbc.internal;
 
-import dev.dynsecret.LeaseState;
 import dev.dynsecret.spi.LeaseQuery;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The SQL the store runs, built once from the table names and the dialect. Only validated
@@ -35,7 +33,7 @@ public final class LeaseSql {
     this.dialect = dialect;
     String leases = tables.leases();
     insert = "INSERT INTO " + leases + " (" + LeaseRows.COLUMNS + ") VALUES ("
-        + String.join(", ", Collections.nCopies(18, "?")) + ")";
+        + placeholders(18) + ")";
     update = "UPDATE " + leases + " SET " + LeaseRows.ASSIGNMENTS + ", version = version + 1"
         + " WHERE id = ? AND version = ?";
     find = "SELECT " + LeaseRows.COLUMNS + " FROM " + leases + " WHERE id = ?";
@@ -55,7 +53,7 @@ public final class LeaseSql {
       conditions.add("secret_name = ?");
     }
     if (!query.states().isEmpty()) {
-      conditions.add(stateIn(query.states()));
+      conditions.add("state IN (" + placeholders(query.states().size()) + ")");
     }
     if (query.afterId() != null) {
       conditions.add("id > ?");
@@ -64,20 +62,14 @@ public final class LeaseSql {
         + " ORDER BY id " + dialect.limitClause();
   }
 
-  /** A count: parameters are the secret name (if given), then the states. */
-  public String count(String secretName, Set<LeaseState> states) {
-    List<String> conditions = new ArrayList<>();
-    if (secretName != null) {
-      conditions.add("secret_name = ?");
-    }
-    if (!states.isEmpty()) {
-      conditions.add(stateIn(states));
-    }
-    return "SELECT COUNT(*) FROM " + tables.leases() + where(conditions);
+  /** A count of one secret's leases in any of {@code states} states: parameters are the name, then the states. */
+  public String count(int states) {
+    return "SELECT COUNT(*) FROM " + tables.leases() + " WHERE secret_name = ? AND state IN ("
+        + placeholders(states) + ")";
   }
 
-  private static String stateIn(Set<LeaseState> states) {
-    return "state IN (" + String.join(", ", Collections.nCopies(states.size(), "?")) + ")";
+  private static String placeholders(int count) {
+    return String.join(", ", Collections.nCopies(count, "?"));
   }
 
   private static String where(List<String> conditions) {
