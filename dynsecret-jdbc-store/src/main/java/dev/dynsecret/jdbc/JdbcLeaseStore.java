@@ -1,0 +1,364 @@
+package dev.dynsecret.jdbc;
+
+import static dev.dynsecret.jdbc.internal.LeaseRows.micros;
+import static dev.dynsecret.jdbc.internal.LeaseRows.setTime;
+
+import dev.dynsecret.ConflictException;
+import dev.dynsecret.InvalidRequestException;
+import dev.dynsecret.Lease;
+import dev.dynsecret.LeaseState;
+import dev.dynsecret.NotFoundException;
+import dev.dynsecret.StoreException;
+import dev.dynsecret.jdbc.internal.Dialect;
+import dev.dynsecret.jdbc.internal.LeaseRows;
+import dev.dynsecret.jdbc.internal.LeaseSql;
+import dev.dynsecret.jdbc.internal.Schema;
+import dev.dynsecret.jdbc.internal.Tables;
+import dev.dynsecret.jdbc.internal.Transactions;
+import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.spi.LeaseStore;
+import dev.dynsecret.spi.Page;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * A {@link LeaseStore} in a relational database reached through a {@link DataSource}: H2 for one
+ * embedded application instance, PostgreSQL for several instances sharing their leases.
+ *
+ * <pre>{@code
+ * LeaseStore store = JdbcLeaseStore.builder(dataSource)
+ *     .tablePrefix("dynsecret_")
+ *     .createSchema(true)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Every method runs one short transaction on a connection it borrows from the data source and
+ * closes before returning, so no transaction is ever open while a provider is called. Writes are
+ * compare-and-set on the lease's version; {@link #claimDue} locks due rows with {@code SELECT ...
+ * FOR UPDATE SKIP LOCKED}, so nodes claiming at once never wait for, nor claim, each other's
+ * leases. Times are kept to the microsecond. The store holds no secret data: a {@link Lease} has
+ * none, and its metadata is stored as JSON text.
+ *
+ * <p>The data source belongs to the caller: {@link #close()} leaves it open.
+ */
+public final class JdbcLeaseStore implements LeaseStore {
+  /** The table prefix used when none is set. */
+  public static final String DEFAULT_TABLE_PREFIX = "dynsecret_";
+
+  private final SqlDialect dialect;
+  private final Tables tables;
+  private final Dialect sqlDialect;
+  private final Transactions transactions;
+  private final LeaseSql sql;
+
+  private JdbcLeaseStore(SqlDialect dialect, Tables tables, Transactions transactions) {
+    this.dialect = dialect;
+    this.tables = tables;
+    this.sqlDialect = Dialect.of(dialect);
+    this.transactions = transactions;
+    this.sql = new LeaseSql(sqlDialect, tables);
+  }
+
+  /** A builder for a store on {@code dataSource}. */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(dataSource);
+  }
+
+  /**
+   * The schema scripts for {@code dialect} with {@code tablePrefix} filled in: what {@link
+   * Builder#createSchema(boolean) createSchema(true)} runs, for a DBA to review or run by hand.
+   *
+   * @throws InvalidRequestException if the prefix breaks the identifier rule
+   */
+  public static String schemaSql(SqlDialect dialect, String tablePrefix) {
+    Objects.requireNonNull(dialect, "dialect");
+    Tables tables = new Tables(tablePrefix);
+    return new Schema(Dialect.of(dialect), tables, null).fullScript();
+  }
+
+  /** The database this store runs on. */
+  public SqlDialect dialect() {
+    return dialect;
+  }
+
+  /** The prefix of the store's table names. */
+  public String tablePrefix() {
+    return tables.prefix();
+  }
+
+  // ---------------------------------------------------------------- LeaseStore
+
+  @Override
+  public void insert(Lease lease) {
+    Objects.requireNonNull(lease, "lease");
+    LeaseRows.checkFits(lease);
+    transactions.run(() -> "insert of lease " + lease.id(), connection -> {
+      try (PreparedStatement insert = connection.prepareStatement(sql.insert)) {
+        LeaseRows.bindInsert(insert, lease);
+        insert.executeUpdate();
+      } catch (SQLException e) {
+        if (Transactions.isDuplicateKey(e)) {
+          throw Transactions.duplicate(lease.id());
+        }
+        throw e;
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<Lease> find(String id) {
+    Objects.requireNonNull(id, "id");
+    return transactions.run(() -> "reading lease " + id, connection -> {
+      try (PreparedStatement find = connection.prepareStatement(sql.find)) {
+        find.setString(1, id);
+        try (ResultSet rs = find.executeQuery()) {
+          return rs.next() ? Optional.of(LeaseRows.read(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public Lease update(Lease lease) {
+    Objects.requireNonNull(lease, "lease");
+    LeaseRows.checkFits(lease);
+    Lease stored = LeaseRows.normalized(lease).toBuilder().version(lease.version() + 1).build();
+    return transactions.run(() -> "update of lease " + lease.id(), connection -> {
+      try (PreparedStatement update = connection.prepareStatement(sql.update)) {
+        int next = LeaseRows.bindAssignments(update, lease);
+        update.setString(next, lease.id());
+        update.setLong(next + 1, lease.version());
+        if (update.executeUpdate() == 1) {
+          return stored;
+        }
+      }
+      throw whyNotUpdated(connection, lease);
+    });
+  }
+
+  /** After a compare-and-set changed nothing: the lease is gone, or its version moved on. */
+  private RuntimeException whyNotUpdated(Connection connection, Lease lease) throws SQLException {
+    try (PreparedStatement versionOf = connection.prepareStatement(sql.versionOf)) {
+      versionOf.setString(1, lease.id());
+      try (ResultSet rs = versionOf.executeQuery()) {
+        if (!rs.next()) {
+          return new NotFoundException("no lease with id '" + lease.id() + "' is stored");
+        }
+        return new ConflictException("lease " + lease.id() + " was changed by someone else:"
+            + " stored version " + rs.getLong(1) + ", expected " + lease.version());
+      }
+    }
+  }
+
+  @Override
+  public Page<Lease> query(LeaseQuery query) {
+    Objects.requireNonNull(query, "query");
+    return transactions.run("listing leases", connection -> {
+      try (PreparedStatement select = connection.prepareStatement(sql.query(query))) {
+        int i = 1;
+        if (query.secretName() != null) {
+          select.setString(i++, query.secretName());
+        }
+        for (LeaseState state : query.states()) {
+          select.setString(i++, state.name());
+        }
+        if (query.afterId() != null) {
+          select.setString(i++, query.afterId());
+        }
+        // One row more than asked tells whether another page follows.
+        select.setInt(i, query.limit() + 1);
+        List<Lease> items = new ArrayList<>();
+        boolean more = false;
+        try (ResultSet rs = select.executeQuery()) {
+          while (rs.next()) {
+            if (items.size() == query.limit()) {
+              more = true;
+              break;
+            }
+            items.add(LeaseRows.read(rs));
+          }
+        }
+        return new Page<>(items, more ? items.get(items.size() - 1).id() : null);
+      }
+    });
+  }
+
+  @Override
+  public List<Lease> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit) {
+    if (nodeId == null || nodeId.isBlank() || nodeId.length() > 128) {
+      throw new InvalidRequestException("nodeId", "must be 1 to 128 characters");
+    }
+    Objects.requireNonNull(now, "now");
+    if (claimTimeout == null || claimTimeout.isZero() || claimTimeout.isNegative()) {
+      throw new InvalidRequestException("claimTimeout", "must be a positive duration; was "
+          + claimTimeout);
+    }
+    requirePositive("limit", limit);
+    Instant at = micros(now);
+    Instant deadline = micros(now.plus(claimTimeout));
+    return transactions.run(() -> "claiming due leases for " + nodeId, connection -> {
+      sqlDialect.beforeClaim(connection, tables);
+      List<Lease> due = new ArrayList<>();
+      try (PreparedStatement select = connection.prepareStatement(sql.claimSelect)) {
+        sqlDialect.bindClaimSelect(select, at, limit);
+        try (ResultSet rs = select.executeQuery()) {
+          while (rs.next()) {
+            due.add(LeaseRows.read(rs));
+          }
+        }
+      }
+      if (due.isEmpty()) {
+        return List.of();
+      }
+      try (PreparedStatement claim = connection.prepareStatement(sql.claimUpdate)) {
+        claim.setString(1, nodeId);
+        setTime(claim, 2, deadline);
+        sqlDialect.bindIds(connection, claim, 3, due.stream().map(Lease::id).toList());
+        int claimed = claim.executeUpdate();
+        if (claimed != due.size()) {
+          // Cannot happen while the rows are locked; roll back rather than claim half a batch.
+          throw new StoreException("lease store: claimed " + claimed + " of " + due.size()
+              + " locked leases; rolled back");
+        }
+      }
+      return due.stream()
+          .map(l -> l.toBuilder().claimedBy(nodeId).dueAt(deadline).version(l.version() + 1).build())
+          .toList();
+    });
+  }
+
+  /** {@inheritDoc} An empty (or null) set of states counts nothing, without asking the database. */
+  @Override
+  public long count(String secretName, Set<LeaseState> states) {
+    if (secretName == null) {
+      throw new InvalidRequestException("secretName", "is required");
+    }
+    if (states == null || states.isEmpty()) {
+      return 0;
+    }
+    return transactions.run(() -> "counting leases of " + secretName, connection -> {
+      try (PreparedStatement count = connection.prepareStatement(sql.count(states.size()))) {
+        int i = 1;
+        count.setString(i++, secretName);
+        for (LeaseState state : states) {
+          count.setString(i++, state.name());
+        }
+        try (ResultSet rs = count.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    });
+  }
+
+  @Override
+  public int purgeRevokedBefore(Instant cutoff, int limit) {
+    Objects.requireNonNull(cutoff, "cutoff");
+    requirePositive("limit", limit);
+    return transactions.run("purging revoked leases", connection -> {
+      try (PreparedStatement purge = connection.prepareStatement(sql.purge)) {
+        setTime(purge, 1, cutoff);
+        purge.setInt(2, limit);
+        return purge.executeUpdate();
+      }
+    });
+  }
+
+  private static void requirePositive(String field, int value) {
+    if (value < 1) {
+      throw new InvalidRequestException(field, "must be positive; was " + value);
+    }
+  }
+
+  /** Does nothing: the data source belongs to the caller, who closes it. */
+  @Override
+  public void close() {}
+
+  @Override
+  public String toString() {
+    return "JdbcLeaseStore[" + dialect.productName() + ", table " + tables.leases() + "]";
+  }
+
+  /** Configures a {@link JdbcLeaseStore}; obtained from {@link JdbcLeaseStore#builder}. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private String tablePrefix = DEFAULT_TABLE_PREFIX;
+    private boolean createSchema;
+    private SqlDialect dialect;
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = dataSource;
+    }
+
+    /**
+     * The prefix of every table and index name the store uses. It must match {@code
+     * [a-z][a-z0-9_]{0,30}}: it is written into SQL text, so that rule is what keeps it safe.
+     * Default {@value JdbcLeaseStore#DEFAULT_TABLE_PREFIX}.
+     */
+    public Builder tablePrefix(String prefix) {
+      this.tablePrefix = prefix;
+      return this;
+    }
+
+    /**
+     * Whether {@link #build()} creates the schema when it is missing, or upgrades an older one.
+     * Default false: the schema must exist, and a missing one is an error saying how to create it.
+     */
+    public Builder createSchema(boolean create) {
+      this.createSchema = create;
+      return this;
+    }
+
+    /** The database, instead of detecting it from the driver's product name. */
+    public Builder dialect(SqlDialect dialect) {
+      this.dialect = Objects.requireNonNull(dialect, "dialect");
+      return this;
+    }
+
+    /**
+     * Builds the store: detects the database (unless set), then checks the schema version,
+     * creating the schema first if {@link #createSchema} is set. Reads a row or two, never the
+     * leases.
+     *
+     * @throws InvalidRequestException if the data source is missing, the prefix breaks its rule,
+     *     or the database is not one of {@link SqlDialect}
+     * @throws StoreException if the database cannot be reached, or the schema is missing, at an
+     *     unknown newer version, or not dynsecret's; the message says what to do
+     */
+    public JdbcLeaseStore build() {
+      if (dataSource == null) {
+        throw new InvalidRequestException("dataSource", "is required");
+      }
+      Tables tables = new Tables(tablePrefix);
+      Transactions transactions = new Transactions(dataSource);
+      SqlDialect chosen = dialect != null ? dialect : detect(dataSource);
+      JdbcLeaseStore store = new JdbcLeaseStore(chosen, tables, transactions);
+      new Schema(store.sqlDialect, tables, transactions).ensure(createSchema);
+      return store;
+    }
+
+    private static SqlDialect detect(DataSource dataSource) {
+      String product;
+      try (Connection connection = dataSource.getConnection()) {
+        product = connection.getMetaData().getDatabaseProductName();
+      } catch (SQLException e) {
+        throw Transactions.translate("detecting the database", e);
+      }
+      return SqlDialect.forProductName(product).orElseThrow(() -> new InvalidRequestException(
+          "dataSource", "must be a supported database (" + SqlDialect.supportedProducts()
+              + "); its driver reports '" + product + "'. If it is compatible with one of them,"
+              + " set dialect(...) explicitly"));
+    }
+  }
+}

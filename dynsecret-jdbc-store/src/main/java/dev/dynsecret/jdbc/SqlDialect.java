@@ -1,0 +1,50 @@
+package dev.dynsecret.jdbc;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The databases {@link JdbcLeaseStore} supports. The store detects the database from {@link
+ * java.sql.DatabaseMetaData#getDatabaseProductName()}; set one with {@link
+ * JdbcLeaseStore.Builder#dialect} to override the detection.
+ */
+public enum SqlDialect {
+  /** H2 2.x: the embedded choice, for one application instance. */
+  H2("H2", "h2"),
+  /** PostgreSQL 10 or later: for several application instances sharing leases. */
+  POSTGRESQL("PostgreSQL", "postgresql");
+
+  private final String productName;
+  private final String resourceDirectory;
+
+  SqlDialect(String productName, String resourceDirectory) {
+    this.productName = productName;
+    this.resourceDirectory = resourceDirectory;
+  }
+
+  /** The product name the JDBC driver reports for this database. */
+  public String productName() {
+    return productName;
+  }
+
+  /**
+   * The classpath folder holding this database's schema scripts, for example {@code
+   * dev/dynsecret/jdbc/schema/postgresql}.
+   */
+  public String schemaResourceDirectory() {
+    return "dev/dynsecret/jdbc/schema/" + resourceDirectory;
+  }
+
+  /** The dialect of a database whose driver reports {@code productName}, if supported. */
+  public static Optional<SqlDialect> forProductName(String productName) {
+    return Arrays.stream(values())
+        .filter(d -> d.productName.equalsIgnoreCase(productName == null ? "" : productName.strip()))
+        .findFirst();
+  }
+
+  /** The supported product names, for error messages: {@code H2, PostgreSQL}. */
+  static String supportedProducts() {
+    return Arrays.stream(values()).map(SqlDialect::productName).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,89 @@
+package dev.dynsecret.jdbc.internal;
+
+import dev.dynsecret.jdbc.SqlDialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What differs between databases: a few SQL fragments and statements. Everything else the store
+ * runs is standard SQL built in {@link LeaseSql}. One small subclass per database, as in
+ * db-scheduler's {@code JdbcCustomization}.
+ */
+public abstract class Dialect {
+
+  /** The implementation of {@code dialect}. */
+  public static Dialect of(SqlDialect dialect) {
+    return switch (dialect) {
+      case H2 -> new H2Dialect();
+      case POSTGRESQL -> new PostgresDialect();
+    };
+  }
+
+  /** Which database this is. */
+  public abstract SqlDialect kind();
+
+  /**
+   * A query with one parameter, a lowercase table name, returning one row whose first column is
+   * positive if the table is visible to unqualified SQL on this connection.
+   */
+  public abstract String tableExistsSql();
+
+  /** The clause that limits a query to {@code ?} rows, placed after ORDER BY. */
+  public abstract String limitClause();
+
+  /**
+   * Selects and locks up to a limit of leases due at or before now, earliest first, skipping rows
+   * another transaction holds. Selects {@link LeaseRows#COLUMNS}; parameters are bound by {@link
+   * #bindClaimSelect}.
+   */
+  public String claimSelectSql(Tables tables) {
+    return "SELECT " + LeaseRows.COLUMNS + " FROM " + tables.leases()
+        + " WHERE due_at <= ? ORDER BY due_at " + limitClause() + " FOR UPDATE SKIP LOCKED";
+  }
+
+  /**
+   * Runs first in every claim transaction. The default does nothing: where {@code SKIP LOCKED}
+   * applies the limit after skipping, concurrent claimers each get a full batch without waiting.
+   */
+  public void beforeClaim(Connection connection, Tables tables) throws SQLException {}
+
+  /** Binds now and the limit to {@link #claimSelectSql}. */
+  public void bindClaimSelect(PreparedStatement statement, Instant now, int limit)
+      throws SQLException {
+    LeaseRows.setTime(statement, 1, now);
+    statement.setInt(2, limit);
+  }
+
+  /**
+   * Marks the selected leases claimed. Parameters: claimed_by, due_at, then the ids as bound by
+   * {@link #bindIds}.
+   */
+  public String claimUpdateSql(Tables tables) {
+    return "UPDATE " + tables.leases() + " SET claimed_by = ?, due_at = ?, version = version + 1"
+        + " WHERE id = ANY (?)";
+  }
+
+  /** Binds a list of ids as the array parameter at {@code index} of {@link #claimUpdateSql}. */
+  public abstract void bindIds(Connection connection, PreparedStatement statement, int index,
+      List<String> ids) throws SQLException;
+
+  /**
+   * Deletes up to {@code ?} revoked leases revoked before {@code ?}. Parameters: cutoff, limit.
+   */
+  public abstract String purgeSql(Tables tables);
+
+  /**
+   * Serializes schema creation among nodes starting at once, inside the creating transaction. The
+   * default does nothing; the loser of a race then fails, re-reads the version and finds the
+   * schema made.
+   */
+  public void lockForSchemaChange(Connection connection, Tables tables) throws SQLException {}
+
+  @Override
+  public String toString() {
+    return kind().productName();
+  }
+}

@@ -1,0 +1,78 @@
+package dev.dynsecret.jdbc.internal;
+
+import dev.dynsecret.spi.LeaseQuery;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The SQL the store runs, built once from the table names and the dialect. Only validated
+ * identifiers are concatenated; every value is a bind parameter.
+ */
+public final class LeaseSql {
+  /** Inserts every column of a lease. */
+  public final String insert;
+  /** The compare-and-set: every column but id, version + 1, where id and version match. */
+  public final String update;
+  /** One lease by id. */
+  public final String find;
+  /** The stored version of one lease, to tell a lost race from a missing lease. */
+  public final String versionOf;
+  /** Selects and locks due leases; see {@link Dialect#claimSelectSql}. */
+  public final String claimSelect;
+  /** Marks selected leases claimed; see {@link Dialect#claimUpdateSql}. */
+  public final String claimUpdate;
+  /** Deletes old revoked leases, a limited number at a time. */
+  public final String purge;
+  private final Tables tables;
+  private final Dialect dialect;
+
+  /** The statements for the tables named by {@code tables}, in {@code dialect}. */
+  public LeaseSql(Dialect dialect, Tables tables) {
+    this.tables = tables;
+    this.dialect = dialect;
+    String leases = tables.leases();
+    insert = "INSERT INTO " + leases + " (" + LeaseRows.COLUMNS + ") VALUES ("
+        + placeholders(18) + ")";
+    update = "UPDATE " + leases + " SET " + LeaseRows.ASSIGNMENTS + ", version = version + 1"
+        + " WHERE id = ? AND version = ?";
+    find = "SELECT " + LeaseRows.COLUMNS + " FROM " + leases + " WHERE id = ?";
+    versionOf = "SELECT version FROM " + leases + " WHERE id = ?";
+    claimSelect = dialect.claimSelectSql(tables);
+    claimUpdate = dialect.claimUpdateSql(tables);
+    purge = dialect.purgeSql(tables);
+  }
+
+  /**
+   * A page query: parameters are the secret name (if filtered), the states (if filtered), the
+   * cursor (if any), then the row limit.
+   */
+  public String query(LeaseQuery query) {
+    List<String> conditions = new ArrayList<>();
+    if (query.secretName() != null) {
+      conditions.add("secret_name = ?");
+    }
+    if (!query.states().isEmpty()) {
+      conditions.add("state IN (" + placeholders(query.states().size()) + ")");
+    }
+    if (query.afterId() != null) {
+      conditions.add("id > ?");
+    }
+    return "SELECT " + LeaseRows.COLUMNS + " FROM " + tables.leases() + where(conditions)
+        + " ORDER BY id " + dialect.limitClause();
+  }
+
+  /** A count of one secret's leases in any of {@code states} states: parameters are the name, then the states. */
+  public String count(int states) {
+    return "SELECT COUNT(*) FROM " + tables.leases() + " WHERE secret_name = ? AND state IN ("
+        + placeholders(states) + ")";
+  }
+
+  private static String placeholders(int count) {
+    return String.join(", ", Collections.nCopies(count, "?"));
+  }
+
+  private static String where(List<String> conditions) {
+    return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+  }
+}

@@ -1,0 +1,205 @@
+package dev.dynsecret.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.dynsecret.DynamicSecret;
+import dev.dynsecret.Lease;
+import dev.dynsecret.LeaseManager;
+import dev.dynsecret.LeaseState;
+import dev.dynsecret.RevokeReason;
+import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.spi.Page;
+import dev.dynsecret.spi.ProviderConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three application instances sharing one PostgreSQL database, each with its own connection pool
+ * and lease manager, working due leases at the same time from real threads: every lease is
+ * revoked exactly once, and the work of a node that dies holding claims is taken over.
+ */
+class MultiNodePostgresTest {
+  private static final String SECRET = "orders-api";
+  private static final Duration TTL = Duration.ofMinutes(10);
+  private static final Duration CLAIM_TIMEOUT = Duration.ofMinutes(2);
+  private static final int NODES = 3;
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+  private final CountingProvider provider = new CountingProvider();
+  private final List<HikariDataSource> pools = new ArrayList<>();
+  private final List<JdbcLeaseStore> stores = new ArrayList<>();
+  private final List<LeaseManager> managers = new ArrayList<>();
+  private ExecutorService threads;
+
+  @BeforeEach
+  void startNodes() {
+    String prefix = EmbeddedPostgresDatabase.freshPrefix();
+    DynamicSecret secret = DynamicSecret.builder(SECRET)
+        .provider(CountingProvider.TYPE, ProviderConfig.empty())
+        .defaultTtl(TTL).maxTtl(Duration.ofHours(1)).build();
+    for (int i = 1; i <= NODES; i++) {
+      HikariDataSource pool = EmbeddedPostgresDatabase.pool("node-" + i, 4);
+      pools.add(pool);
+      JdbcLeaseStore store = JdbcLeaseStore.builder(pool).tablePrefix(prefix)
+          .createSchema(true).build();
+      stores.add(store);
+      managers.add(LeaseManager.builder()
+          .store(store)
+          .provider(provider)
+          .discoverProviders(false)
+          .clock(clock)
+          .nodeId("node-" + i)
+          .claimTimeout(CLAIM_TIMEOUT)
+          .batchSize(100)
+          .parallelism(4)
+          .secret(secret)
+          .build());
+    }
+    threads = Executors.newFixedThreadPool(8);
+  }
+
+  @AfterEach
+  void stopNodes() {
+    threads.shutdownNow();
+    managers.forEach(LeaseManager::close);
+    pools.forEach(HikariDataSource::close);
+  }
+
+  @Test
+  void fiveThousandLeasesDueAtOnceAreEachRevokedExactlyOnceAcrossThreeNodes() throws Exception {
+    List<String> ids = createLeases(5_000);
+    clock.advance(TTL.plusSeconds(1));
+
+    List<Integer> worked = allNodesProcessDue();
+
+    assertEquals(5_000, worked.stream().mapToInt(Integer::intValue).sum(), "leases worked " + worked);
+    assertEachRevokedOnce(ids);
+    Map<String, Long> byNode = revokedByNode(ids);
+    System.out.println("5,000 due leases; worked per node " + worked + "; revoked by " + byNode);
+  }
+
+  @Test
+  void aNodeThatDiesHoldingClaimsHasItsLeasesTakenOverAfterTheClaimTimeout() throws Exception {
+    List<String> ids = createLeases(600);
+    clock.advance(TTL.plusSeconds(1));
+    // The dead node claims a batch, then never releases it.
+    List<Lease> abandoned = stores.get(0).claimDue("dead-node", clock.instant(), CLAIM_TIMEOUT, 150);
+    assertEquals(150, abandoned.size());
+
+    List<Integer> firstPass = allNodesProcessDue();
+
+    assertEquals(450, firstPass.stream().mapToInt(Integer::intValue).sum());
+    for (Lease lease : abandoned) {
+      Lease now = stores.get(1).find(lease.id()).orElseThrow();
+      assertAll(
+          () -> assertEquals(LeaseState.ACTIVE, now.state()),
+          () -> assertEquals("dead-node", now.claimedBy()),
+          () -> assertEquals(0, provider.revokeCalls(lease.id())));
+    }
+
+    clock.advance(CLAIM_TIMEOUT);
+    List<Integer> takeOver = allNodesProcessDue();
+
+    assertEquals(150, takeOver.stream().mapToInt(Integer::intValue).sum());
+    assertEachRevokedOnce(ids);
+    for (Lease lease : abandoned) {
+      String revokedBy = stores.get(2).find(lease.id()).orElseThrow().revokedBy();
+      assertTrue(Set.of("node-1", "node-2", "node-3").contains(revokedBy), revokedBy);
+    }
+  }
+
+  /** Creates leases through node 1's manager from several threads. */
+  private List<String> createLeases(int count) throws Exception {
+    List<Callable<List<String>>> creators = new ArrayList<>();
+    int perThread = count / 4;
+    for (int t = 0; t < 4; t++) {
+      creators.add(() -> {
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < perThread; i++) {
+          created.add(managers.get(0).create(SECRET).lease().id());
+        }
+        return created;
+      });
+    }
+    List<String> ids = new ArrayList<>();
+    for (Future<List<String>> f : threads.invokeAll(creators)) {
+      ids.addAll(f.get(2, TimeUnit.MINUTES));
+    }
+    assertEquals(count, ids.size());
+    return ids;
+  }
+
+  /** Every node calls processDue at once, from its own thread; returns what each worked. */
+  private List<Integer> allNodesProcessDue() throws Exception {
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Integer>> passes = new ArrayList<>();
+    for (LeaseManager manager : managers) {
+      passes.add(threads.submit(() -> {
+        start.await();
+        return manager.processDue();
+      }));
+    }
+    start.countDown();
+    List<Integer> worked = new ArrayList<>();
+    for (Future<Integer> pass : passes) {
+      worked.add(pass.get(2, TimeUnit.MINUTES));
+    }
+    return worked;
+  }
+
+  private void assertEachRevokedOnce(List<String> ids) {
+    Map<Integer, Long> callsHistogram = ids.stream()
+        .collect(Collectors.groupingBy(provider::revokeCalls, TreeMap::new, Collectors.counting()));
+    assertEquals(Map.of(1, (long) ids.size()), callsHistogram, "leases by number of revoke calls");
+    assertEquals(ids.size(), provider.totalRevokeCalls());
+
+    JdbcLeaseStore store = stores.get(0);
+    assertEquals(ids.size(), store.count(SECRET, EnumSet.of(LeaseState.REVOKED)));
+    assertEquals(0, store.count(SECRET,
+        EnumSet.of(LeaseState.PENDING, LeaseState.ACTIVE, LeaseState.REVOCATION_FAILED)));
+    for (Lease lease : all(store)) {
+      assertAll(
+          () -> assertEquals(RevokeReason.EXPIRED, lease.revokeReason()),
+          () -> assertNull(lease.claimedBy()),
+          () -> assertNull(lease.dueAt()));
+    }
+  }
+
+  private Map<String, Long> revokedByNode(List<String> ids) {
+    return all(stores.get(0)).stream()
+        .collect(Collectors.groupingBy(Lease::revokedBy, TreeMap::new, Collectors.counting()));
+  }
+
+  private static List<Lease> all(JdbcLeaseStore store) {
+    List<Lease> leases = new ArrayList<>();
+    LeaseQuery query = LeaseQuery.bySecret(SECRET, 1000);
+    Page<Lease> page;
+    do {
+      page = store.query(query);
+      leases.addAll(page.items());
+      query = query.after(page.nextCursor());
+    } while (page.hasNext());
+    return leases;
+  }
+}
