@@ -14,6 +14,8 @@ import dev.dynsecret.LeaseState;
 import dev.dynsecret.NotFoundException;
 import dev.dynsecret.StoreException;
 import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.testkit.RecordingProvider;
+import dev.dynsecret.testkit.TestClock;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -39,8 +41,8 @@ class ConnectionLeakPostgresTest {
 
   @Test
   void aPoolOfTwoConnectionsServesThirtyTwoThreadsAndEndsWithNoneInUse() throws Exception {
-    MutableClock clock = new MutableClock(T0);
-    CountingProvider provider = new CountingProvider();
+    TestClock clock = TestClock.at(T0);
+    RecordingProvider provider = new RecordingProvider();
     ExecutorService threads = Executors.newFixedThreadPool(THREADS);
     try (HikariDataSource pool = EmbeddedPostgresDatabase.pool("two", 2)) {
       // A leaked connection shows as a timeout waiting for the pool; fail in seconds, not 30.
@@ -53,7 +55,7 @@ class ConnectionLeakPostgresTest {
       try (LeaseManager manager = LeaseManager.builder()
           .store(store).provider(provider).discoverProviders(false).clock(clock).nodeId("node-1")
           .secret(DynamicSecret.builder("orders-api")
-              .provider(CountingProvider.TYPE, ProviderConfig.empty())
+              .provider(RecordingProvider.TYPE, ProviderConfig.empty())
               .defaultTtl(Duration.ofMinutes(10)).maxTtl(Duration.ofHours(1)).build())
           .build()) {
         CountDownLatch start = new CountDownLatch(1);

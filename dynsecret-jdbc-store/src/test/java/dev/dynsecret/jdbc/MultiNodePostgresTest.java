@@ -14,6 +14,8 @@ import dev.dynsecret.RevokeReason;
 import dev.dynsecret.spi.LeaseQuery;
 import dev.dynsecret.spi.Page;
 import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.testkit.RecordingProvider;
+import dev.dynsecret.testkit.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,8 +47,8 @@ class MultiNodePostgresTest {
   private static final Duration CLAIM_TIMEOUT = Duration.ofMinutes(2);
   private static final int NODES = 3;
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-  private final CountingProvider provider = new CountingProvider();
+  private final TestClock clock = TestClock.at(Instant.parse("2030-01-01T00:00:00Z"));
+  private final RecordingProvider provider = new RecordingProvider();
   private final List<HikariDataSource> pools = new ArrayList<>();
   private final List<JdbcLeaseStore> stores = new ArrayList<>();
   private final List<LeaseManager> managers = new ArrayList<>();
@@ -56,7 +58,7 @@ class MultiNodePostgresTest {
   void startNodes() {
     String prefix = EmbeddedPostgresDatabase.freshPrefix();
     DynamicSecret secret = DynamicSecret.builder(SECRET)
-        .provider(CountingProvider.TYPE, ProviderConfig.empty())
+        .provider(RecordingProvider.TYPE, ProviderConfig.empty())
         .defaultTtl(TTL).maxTtl(Duration.ofHours(1)).build();
     for (int i = 1; i <= NODES; i++) {
       HikariDataSource pool = EmbeddedPostgresDatabase.pool("node-" + i, 4);

@@ -10,6 +10,8 @@ import dev.dynsecret.jdbc.internal.Dialect;
 import dev.dynsecret.jdbc.internal.LeaseSql;
 import dev.dynsecret.jdbc.internal.Tables;
 import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.testkit.RecordingProvider;
+import dev.dynsecret.testkit.TestClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -77,11 +79,11 @@ class StartupCostPostgresTest {
     int worked;
     try (LeaseManager manager = LeaseManager.builder()
         .store(store)
-        .provider(new CountingProvider())
+        .provider(new RecordingProvider())
         .discoverProviders(false)
-        .clock(new MutableClock(T0))
+        .clock(TestClock.at(T0))
         .secret(DynamicSecret.builder("orders-api")
-            .provider(CountingProvider.TYPE, ProviderConfig.empty())
+            .provider(RecordingProvider.TYPE, ProviderConfig.empty())
             .defaultTtl(Duration.ofMinutes(10)).build())
         .build()) {
       worked = manager.processDue();
