@@ -30,11 +30,16 @@ public final class LeaseRows {
       + " hard_limit_at, renewed_at, revoked_at, revoke_reason, revoked_by, revocation_attempts,"
       + " next_attempt_at, last_error, metadata, version, due_at, claimed_by";
 
-  /** The columns an update writes, as {@code column = ?} (all but id and version). */
-  public static final String ASSIGNMENTS = "secret_name = ?, external_id = ?, state = ?,"
-      + " created_at = ?, expires_at = ?, hard_limit_at = ?, renewed_at = ?, revoked_at = ?,"
-      + " revoke_reason = ?, revoked_by = ?, revocation_attempts = ?, next_attempt_at = ?,"
-      + " last_error = ?, metadata = ?, due_at = ?, claimed_by = ?";
+  /** The columns an update writes (all but id and version), in the order {@link #bindFields} binds. */
+  private static final String FIELDS = "secret_name, external_id, state, created_at, expires_at,"
+      + " hard_limit_at, renewed_at, revoked_at, revoke_reason, revoked_by, revocation_attempts,"
+      + " next_attempt_at, last_error, metadata, due_at, claimed_by";
+
+  /** The columns an insert writes, in the order {@link #bindInsert} binds. */
+  public static final String INSERT_COLUMNS = "id, " + FIELDS + ", version";
+
+  /** The columns an update writes, as {@code column = ?}. */
+  public static final String ASSIGNMENTS = FIELDS.replace(",", " = ?,") + " = ?";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
@@ -80,7 +85,19 @@ public final class LeaseRows {
 
   /** Binds the values of {@link #ASSIGNMENTS}, starting at parameter 1; returns the next index. */
   public static int bindAssignments(PreparedStatement statement, Lease lease) throws SQLException {
-    int i = 1;
+    return bindFields(statement, 1, lease);
+  }
+
+  /** Binds every column of {@link #INSERT_COLUMNS}, starting at parameter 1. */
+  public static void bindInsert(PreparedStatement statement, Lease lease) throws SQLException {
+    statement.setString(1, lease.id());
+    int next = bindFields(statement, 2, lease);
+    statement.setLong(next, lease.version());
+  }
+
+  private static int bindFields(PreparedStatement statement, int first, Lease lease)
+      throws SQLException {
+    int i = first;
     statement.setString(i++, lease.secretName());
     statement.setString(i++, lease.externalId());
     statement.setString(i++, lease.state().name());
@@ -98,29 +115,6 @@ public final class LeaseRows {
     setTime(statement, i++, lease.dueAt());
     statement.setString(i++, lease.claimedBy());
     return i;
-  }
-
-  /** Binds every column of {@link #COLUMNS} for an insert, starting at parameter 1. */
-  public static void bindInsert(PreparedStatement statement, Lease lease) throws SQLException {
-    int i = 1;
-    statement.setString(i++, lease.id());
-    statement.setString(i++, lease.secretName());
-    statement.setString(i++, lease.externalId());
-    statement.setString(i++, lease.state().name());
-    setTime(statement, i++, lease.createdAt());
-    setTime(statement, i++, lease.expiresAt());
-    setTime(statement, i++, lease.hardLimitAt());
-    setTime(statement, i++, lease.renewedAt());
-    setTime(statement, i++, lease.revokedAt());
-    statement.setString(i++, lease.revokeReason() == null ? null : lease.revokeReason().name());
-    statement.setString(i++, lease.revokedBy());
-    statement.setInt(i++, lease.revocationAttempts());
-    setTime(statement, i++, lease.nextAttemptAt());
-    statement.setString(i++, lease.lastError());
-    statement.setString(i++, metadataJson(lease));
-    statement.setLong(i++, lease.version());
-    setTime(statement, i++, lease.dueAt());
-    statement.setString(i, lease.claimedBy());
   }
 
   /** Binds a time parameter as a UTC {@link OffsetDateTime}, or SQL NULL. */

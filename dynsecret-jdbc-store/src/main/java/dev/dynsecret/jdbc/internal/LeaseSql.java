@@ -32,7 +32,7 @@ public final class LeaseSql {
     this.tables = tables;
     this.dialect = dialect;
     String leases = tables.leases();
-    insert = "INSERT INTO " + leases + " (" + LeaseRows.COLUMNS + ") VALUES ("
+    insert = "INSERT INTO " + leases + " (" + LeaseRows.INSERT_COLUMNS + ") VALUES ("
         + placeholders(18) + ")";
     update = "UPDATE " + leases + " SET " + LeaseRows.ASSIGNMENTS + ", version = version + 1"
         + " WHERE id = ? AND version = ?";
