@@ -7,21 +7,34 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.LoggerFactory;
 
 /** The logback side of {@link LogCapture}; only loaded when logback is the backend. */
 final class LogbackCapture implements LogCapture {
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-  private final Level previousLevel = root.getLevel();
+  /** Loggers that had a level of their own, and that level, to restore afterwards. */
+  private final Map<Logger, Level> previousLevels = new LinkedHashMap<>();
+  private final List<Logger> nonAdditive = new ArrayList<>();
 
   LogbackCapture() {
     appender.setName("dynsecret-provider-contract");
     appender.start();
     root.addAppender(appender);
-    // Debug and trace lines leak as surely as info ones: make sure they are produced.
-    root.setLevel(Level.ALL);
+    // Debug and trace lines leak as surely as info ones: make every logger produce them.
+    for (Logger logger : root.getLoggerContext().getLoggerList()) {
+      if (logger.getLevel() != null) {
+        previousLevels.put(logger, logger.getLevel());
+        logger.setLevel(Level.ALL);
+      }
+      if (!logger.isAdditive()) { // its events never reach the root's appenders
+        logger.addAppender(appender);
+        nonAdditive.add(logger);
+      }
+    }
   }
 
   @Override
@@ -56,7 +69,8 @@ final class LogbackCapture implements LogCapture {
   @Override
   public void stop() {
     root.detachAppender(appender);
-    root.setLevel(previousLevel);
+    nonAdditive.forEach(logger -> logger.detachAppender(appender));
+    previousLevels.forEach(Logger::setLevel);
     appender.stop();
   }
 }
