@@ -39,8 +39,9 @@ public interface ProviderTarget {
    * credentials carry one (a database role's {@code VALID UNTIL}); the contract then checks that
    * create sets it to the lease's expiry and renew moves it.
    *
-   * @return empty when the system's credentials have no expiry of their own (the default); the
-   *     expiry checks are then skipped
+   * @return the expiry; {@link Instant#MAX} for a credential set never to expire (so that a
+   *     provider which forgot to set one fails the check); empty only when the system's
+   *     credentials have no expiry at all (the default), which skips the expiry checks
    */
   default Optional<Instant> enforcedExpiry(Lease lease) {
     return Optional.empty();
