@@ -39,6 +39,7 @@ public interface ProviderTarget {
    * credentials carry one (a database role's {@code VALID UNTIL}); the contract then checks that
    * create sets it to the lease's expiry and renew moves it.
    *
+   * @param lease a lease whose credential exists
    * @return the expiry; {@link Instant#MAX} for a credential set never to expire (so that a
    *     provider which forgot to set one fails the check); empty only when the system's
    *     credentials have no expiry at all (the default), which skips the expiry checks
@@ -50,6 +51,7 @@ public interface ProviderTarget {
   /**
    * Deletes the lease's credential behind the provider's back, as an administrator could.
    *
+   * @param lease a lease whose credential exists
    * @return false if this target cannot (the default); the test that needs it is skipped
    */
   default boolean deleteOutOfBand(Lease lease) {
@@ -60,6 +62,8 @@ public interface ProviderTarget {
    * Makes at least the next call of {@code operation} fail as {@code failure} describes, until
    * {@link #clearFailures()}. Other calls may fail too meanwhile; the contract makes none.
    *
+   * @param operation the call to fail
+   * @param failure how it fails
    * @return false if the system cannot be made to fail so (the default); the test is skipped
    */
   default boolean induceFailure(Operation operation, Failure failure) {
