@@ -192,7 +192,8 @@ public final class PostgresRoleProvider implements DynamicSecretProvider<Postgre
   /**
    * Ends the role's sessions and drops it; its objects in this database pass to the
    * administering role. A role that is already gone counts as dropped. The role is always the
-   * one named after the lease id: nothing read back from the lease store reaches SQL.
+   * one named after the lease id: nothing read back from the lease store reaches SQL. Logins are
+   * switched off first and stay off should a later step fail; a retry finishes the job.
    */
   @Override
   public void revoke(PostgresAdmin admin, Lease lease) {
