@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import dev.dynsecret.CreatedLease;
 import dev.dynsecret.DynamicSecret;
 import dev.dynsecret.Lease;
@@ -20,6 +16,7 @@ import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.memory.MemoryLeaseStore;
 import dev.dynsecret.spi.LeaseQuery;
 import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.testkit.LogCapture;
 import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.testkit.apic.ApicSimulator;
 import dev.dynsecret.testkit.apic.Fault;
@@ -31,7 +28,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * The IBM API Connect provider inside the engine, against the stateful simulator over real HTTP:
@@ -42,8 +38,7 @@ class LeaseLifecycleAgainstSimulatorTest {
   private static final String SECRET = "orders-api";
 
   private final TestClock clock = TestClock.standard();
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  private LogCapture logs;
   private final List<String> secretValues = new ArrayList<>();
   private ApicSimulator apic;
   private MemoryLeaseStore store;
@@ -51,8 +46,7 @@ class LeaseLifecycleAgainstSimulatorTest {
 
   @BeforeEach
   void start() {
-    logs.start();
-    root.addAppender(logs);
+    logs = LogCapture.startIfLogback().orElseThrow();
     // A page size of 2 and other apps ahead of ours make consumer-org resolution page.
     apic = ApicSimulator.builder().maxPageSize(2).start();
     Seed seed = apic.seed();
@@ -87,7 +81,7 @@ class LeaseLifecycleAgainstSimulatorTest {
   void stop() {
     leases.close();
     apic.close();
-    root.detachAppender(logs);
+    logs.stop();
   }
 
   private CreatedLease create(Duration ttl) {
@@ -175,12 +169,7 @@ class LeaseLifecycleAgainstSimulatorTest {
 
   private String allText() {
     StringBuilder text = new StringBuilder();
-    for (ILoggingEvent event : logs.list) {
-      text.append(event.getFormattedMessage()).append('\n');
-      for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
-        text.append(t.getMessage()).append('\n');
-      }
-    }
+    logs.events().forEach(event -> text.append(event).append('\n'));
     for (Lease lease : leases.list(LeaseQuery.all(1000)).items()) {
       text.append(lease).append('\n'); // everything the store holds
     }
@@ -188,7 +177,7 @@ class LeaseLifecycleAgainstSimulatorTest {
   }
 
   private void assertNoSecretIn(String text) {
-    assertFalse(logs.list.isEmpty(), "the scenario logged nothing: the capture is broken");
+    assertFalse(logs.events().isEmpty(), "the scenario logged nothing: the capture is broken");
     for (String secret : secretValues) {
       assertFalse(text.contains(secret), "a secret value leaked into logs or the lease store");
     }

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * can be captured this way; the logback classes live in {@link LogbackCapture}, loaded by
  * reflection, so the testkit still works when logback is not on the classpath.
  */
-interface LogCapture {
+public interface LogCapture {
   /** Every event captured so far, rendered as text (message, arguments, MDC, stack traces). */
   List<String> events();
 
