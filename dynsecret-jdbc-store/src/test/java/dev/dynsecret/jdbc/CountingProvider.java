@@ -6,6 +6,7 @@ import dev.dynsecret.SecretData;
 import dev.dynsecret.spi.CreatedCredential;
 import dev.dynsecret.spi.DynamicSecretProvider;
 import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.testkit.logs.SecretsUsed;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,8 +30,10 @@ final class CountingProvider implements DynamicSecretProvider<ProviderConfig> {
 
   @Override
   public CreatedCredential create(ProviderConfig handle, Lease lease) {
+    String secret = "s-" + lease.id();
+    SecretsUsed.record(secret);
     return new CreatedCredential("ext-" + lease.id(),
-        SecretData.of(Map.of("CLIENT_SECRET", Secret.of("s-" + lease.id()))),
+        SecretData.of(Map.of("CLIENT_SECRET", Secret.of(secret))),
         Map.of("credentialName", "dynsecret-" + lease.id()));
   }
 
