@@ -97,6 +97,11 @@ public final class SettingsParser {
       // Not echoed: a query is where a pasted URL would carry a token.
       throw new InvalidRequestException(URL, "must not have a query or fragment");
     }
+    if (uri.getHost().length() > 253) {
+      // DNS names have at most 253 characters: such a host could only fail, call after call.
+      throw new InvalidRequestException(URL,
+          "must have a host name of at most 253 characters; was '" + shown(raw) + "'");
+    }
     if (uri.getPort() == 0 || uri.getPort() > 65_535) {
       throw new InvalidRequestException(URL, "must have a port from 1 to 65535; was '"
           + shown(raw) + "'");
