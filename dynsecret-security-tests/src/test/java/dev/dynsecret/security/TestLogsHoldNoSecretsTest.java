@@ -43,6 +43,14 @@ class TestLogsHoldNoSecretsTest {
         "no secret values recorded under " + root + "/*/target/test-secrets nor declared with "
             + LogSearch.MARKER + " in test sources: the recording is broken, so the search proves"
             + " nothing. " + result.summary());
+    // A module whose tests handled secrets but whose logging wrote no file was not searched.
+    for (var entry : result.secretsPerModule().entrySet()) {
+      boolean hasLogFile = result.logFiles().stream().anyMatch(f -> f.startsWith(
+          root.resolve(entry.getKey()).resolve("target")) && f.toString().contains("test-logs"));
+      assertTrue(entry.getValue() == 0 || hasLogFile, entry.getKey() + " recorded "
+          + entry.getValue() + " secret values but its tests wrote no log under target/test-logs:"
+          + " its test logging configuration does not write the file this search reads");
+    }
     if (!result.findings().isEmpty()) {
       fail(result.findings().size() + " secret values found in test logs (values shown by"
           + " fingerprint only):\n" + result.findings().stream().map(Object::toString)
