@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * registered with {@link LeaseManager#register}; they are never written to the lease store.
  *
  * <p>Construction checks every rule and throws {@link InvalidRequestException} naming the field:
- * both TTLs positive, the default TTL not above the max TTL, a positive lease limit.
+ * both TTLs positive and at most {@link #LONGEST_TTL}, the default TTL not above the max TTL, a
+ * positive lease limit.
  *
  * @param name unique name: letters, digits, {@code .}, {@code _} or {@code -}, at most 64
  * @param providerType the provider that makes the credentials, e.g. {@code ibm-api-connect}
@@ -30,6 +31,12 @@ public record DynamicSecret(
     Duration maxTtl,
     OptionalInt leaseLimit) {
 
+  /**
+   * The longest TTL a definition may have, about a century: {@code createdAt + maxTtl} must be a
+   * time every lease store can hold.
+   */
+  public static final Duration LONGEST_TTL = Duration.ofDays(36_500);
+
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   /** Checks every rule, throwing {@link dev.dynsecret.InvalidRequestException} naming the field. */
@@ -37,7 +44,7 @@ public record DynamicSecret(
     if (name == null || !NAME.matcher(name).matches()) {
       throw new InvalidRequestException("name",
           "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit; was "
-              + (name == null ? "null" : "'" + name + "'"));
+              + (name == null ? "null" : shown(name)));
     }
     if (providerType == null || providerType.isBlank()) {
       throw new InvalidRequestException("providerType", "is required");
@@ -62,6 +69,21 @@ public record DynamicSecret(
     if (ttl.isNegative() || ttl.isZero()) {
       throw new InvalidTtlException(field, "must be positive; was " + Durations.format(ttl));
     }
+    if (ttl.compareTo(LONGEST_TTL) > 0) {
+      throw new InvalidTtlException(field, "must be at most " + Durations.format(LONGEST_TTL)
+          + "; was " + Durations.format(ttl));
+    }
+  }
+
+  /** A refused name as shown in a message: quoted, control characters escaped, shortened. */
+  private static String shown(String name) {
+    StringBuilder out = new StringBuilder("'");
+    for (int i = 0; i < name.length() && i < 80; i++) {
+      char c = name.charAt(i);
+      out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+    }
+    out.append('\'');
+    return name.length() <= 80 ? out.toString() : out + " (" + name.length() + " characters)";
   }
 
   /** Starts a definition named {@code name}. */

@@ -8,7 +8,8 @@ public final class Durations {
 
   public static String format(Duration d) {
     if (d.isNegative()) {
-      return "-" + format(d.negated());
+      // negated() overflows for the most negative duration; its ISO form is exact.
+      return d.getSeconds() == Long.MIN_VALUE ? d.toString() : "-" + format(d.negated());
     }
     if (d.isZero()) {
       return "0s";

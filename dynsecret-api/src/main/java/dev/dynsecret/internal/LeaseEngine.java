@@ -353,13 +353,14 @@ public final class LeaseEngine {
       BoundSecret<?> bound = requireSecret(lease.secretName());
       Duration ttl = requestedTtl == null ? bound.definition().defaultTtl() : requestedTtl;
       requirePositiveTtl(ttl);
-      Instant newExpiry = now.plus(ttl);
-      if (newExpiry.isAfter(lease.hardLimitAt())) {
-        Duration allowed = Duration.between(now, lease.hardLimitAt());
+      // Compared as durations: now + a huge TTL would overflow Instant.
+      Duration allowed = Duration.between(now, lease.hardLimitAt());
+      if (ttl.compareTo(allowed) > 0) {
         throw new InvalidTtlException("ttl", "renewing lease " + lease.id() + " by " + format(ttl)
             + " would pass its hard limit " + lease.hardLimitAt() + " (created + max TTL); at most "
             + format(allowed) + " can still be granted");
       }
+      Instant newExpiry = now.plus(ttl);
       bound.renew(lease, newExpiry);
       try {
         Lease renewed = store.update(

@@ -12,18 +12,19 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.dynsecret.Lease;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.testkit.logs.SecretsUsed;
 import java.time.Duration;
 import java.time.Instant;
 
 /** Test values and stubs shared by the WireMock tests: one org, catalog, consumer org and app. */
 final class Apic {
-  // Marked values, easy to search for in logs and messages.
-  static final String API_KEY = "ak-SECRET-apikey-7f3a9c";
+  // Marked values, easy to search for in logs and messages; declared to the build's log search.
+  static final String API_KEY = SecretsUsed.declare("ak-SECRET-apikey-7f3a9c");
   static final String CLIENT_ID = "toolkit-client-id";
-  static final String CLIENT_SECRET = "cs-SECRET-toolkit-91b2e";
-  static final String TOKEN = "eyJ-SECRET-access-token-4242";
+  static final String CLIENT_SECRET = SecretsUsed.declare("cs-SECRET-toolkit-91b2e");
+  static final String TOKEN = SecretsUsed.declare("eyJ-SECRET-access-token-4242");
   static final String GENERATED_ID = "gen-client-id-0001";
-  static final String GENERATED_SECRET = "gen-SECRET-client-secret-5555";
+  static final String GENERATED_SECRET = SecretsUsed.declare("gen-SECRET-client-secret-5555");
 
   static final String ORG = "acme";
   static final String CATALOG = "sandbox";

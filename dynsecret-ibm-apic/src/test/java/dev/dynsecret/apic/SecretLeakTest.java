@@ -27,6 +27,7 @@ import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.apic.internal.ApicConnection;
 import dev.dynsecret.spi.CreatedCredential;
 import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.testkit.logs.SecretsUsed;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ class SecretLeakTest {
   static WireMockExtension wm = WireMockExtension.newInstance()
       .options(wireMockConfig().dynamicPort()).build();
 
-  private static final String SECOND_TOKEN = "eyJ-SECRET-second-token-7777";
+  private static final String SECOND_TOKEN = SecretsUsed.declare("eyJ-SECRET-second-token-7777");
   private static final List<String> SECRETS =
       List.of(API_KEY, CLIENT_SECRET, TOKEN, SECOND_TOKEN, GENERATED_SECRET);
 

@@ -12,6 +12,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.dynsecret.DefinitiveProviderException;
 import dev.dynsecret.apic.internal.ApicConnection;
 import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.testkit.logs.SecretsUsed;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link SSLContext}.
  */
 class TlsTest {
-  private static final String PASSWORD = "test-store-pw";
+  private static final String PASSWORD = SecretsUsed.declare("test-store-pw");
   @TempDir static Path dir;
   private static Path keyStore;
   private static WireMockServer server;

@@ -7,6 +7,7 @@ import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.spi.CreatedCredential;
 import dev.dynsecret.spi.DynamicSecretProvider;
 import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.testkit.logs.SecretsUsed;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -84,6 +85,7 @@ public final class RecordingProvider implements DynamicSecretProvider<ProviderCo
     liveByName.put(name, externalId);
     Secret clientSecret = Secret.of("secret-" + UUID.randomUUID());
     issuedSecrets.add(clientSecret);
+    SecretsUsed.record(clientSecret);
     onCreate.accept(lease);
     if (lostAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new TransientProviderException("the answer to create was lost (simulated)");

@@ -225,6 +225,13 @@ public final class ApicConnection {
     ApiRequest delete = ApiRequest.delete(credentials + "/" + PathSegments.encode(nameOrId));
     ApiResponse response = call(delete);
     if (response.isSuccess()) {
+      if (response.body().length > 0 && !Json.isJson(response)) {
+        // APIC answers a delete with JSON or nothing; an HTML page with 200 (a proxy's login
+        // page, say) does not confirm that the credential is gone, so it must not end the lease.
+        throw new TransientProviderException(delete.describe() + " answered "
+            + status(response.status()) + " with " + bodyProblem(response, "JSON")
+            + ", which is not IBM API Connect's answer; the deletion is not confirmed");
+      }
       return true;
     }
     if (response.status() == 404) {
@@ -318,13 +325,19 @@ public final class ApicConnection {
         throw new TransientProviderException(request.describe() + " answered "
             + status(response.status()) + " without a 'results' list");
       }
+      Optional<Long> total = Json.number(body, "total_results");
+      JsonNode rawTotal = body.get("total_results");
+      if (total.isEmpty() && rawTotal != null && !rawTotal.isNull()) {
+        // Without a usable total the end of the list is a guess: better to fail than to stop early.
+        throw new TransientProviderException(request.describe() + " answered "
+            + status(response.status()) + " with a 'total_results' that is not a whole number");
+      }
       for (JsonNode item : results) {
         if (item.isObject() && visitor.test(item)) {
           return;
         }
       }
       offset += results.size();
-      Optional<Long> total = Json.number(body, "total_results");
       boolean last = total.isPresent() ? offset >= total.get() : results.size() < limit;
       if (last || results.isEmpty()) {
         return;

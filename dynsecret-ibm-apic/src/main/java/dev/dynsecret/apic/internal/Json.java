@@ -39,6 +39,18 @@ final class Json {
     }
   }
 
+  /** Whether the whole body is one JSON value (of any shape) and was read to its end. */
+  static boolean isJson(ApiResponse response) {
+    if (response.overflow() || response.body().length == 0) {
+      return false;
+    }
+    try {
+      return MAPPER.readTree(response.body()) != null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** A non-blank string member, or empty. Numbers are accepted as text. */
   static Optional<String> text(JsonNode node, String field) {
     JsonNode v = node.get(field);

@@ -40,6 +40,7 @@ public final class SettingsParser {
   private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final int MAX_SHOWN = 100;
   private static final String DURATION_RULE =
       "must be a whole number followed by ms, s or m (e.g. 500ms, 10s, 1m), from 1ms to 10m";
 
@@ -52,9 +53,9 @@ public final class SettingsParser {
   public static ApicSettings parse(ProviderConfig config, SSLContext defaultSsl) {
     rejectUnknownKeys(config);
     URI url = url(config.require(URL));
-    Secret apiKey = config.requireSecret(API_KEY);
+    Secret apiKey = secret(config, API_KEY);
     String clientId = name(config, CLIENT_ID);
-    Secret clientSecret = config.requireSecret(CLIENT_SECRET);
+    Secret clientSecret = secret(config, CLIENT_SECRET);
     String org = name(config, ORG);
     String catalog = name(config, CATALOG);
     String app = name(config, APP);
@@ -71,7 +72,7 @@ public final class SettingsParser {
       if (!ALL.contains(key)) {
         String hint = ALL.stream().filter(k -> k.equalsIgnoreCase(key)).findFirst()
             .map(k -> "did you mean '" + k + "'? ").orElse("");
-        throw new InvalidRequestException(key,
+        throw new InvalidRequestException(shown(key),
             "is not a configuration key of ibm-api-connect; " + hint + "the keys are " + ALL);
       }
     }
@@ -90,19 +91,29 @@ public final class SettingsParser {
       throw new InvalidRequestException(URL, "must not contain a user name or password");
     }
     if (!uri.isAbsolute() || uri.isOpaque() || uri.getHost() == null) {
-      throw new InvalidRequestException(URL, example + "; was '" + raw + "'");
+      throw new InvalidRequestException(URL, example + "; was '" + shown(raw) + "'");
     }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw new InvalidRequestException(URL, "must not have a query or fragment; was '" + raw + "'");
+      // Not echoed: a query is where a pasted URL would carry a token.
+      throw new InvalidRequestException(URL, "must not have a query or fragment");
+    }
+    if (uri.getHost().length() > 253) {
+      // DNS names have at most 253 characters: such a host could only fail, call after call.
+      throw new InvalidRequestException(URL,
+          "must have a host name of at most 253 characters; was '" + shown(raw) + "'");
+    }
+    if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+      throw new InvalidRequestException(URL, "must have a port from 1 to 65535; was '"
+          + shown(raw) + "'");
     }
     String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
     if (scheme.equals("http")) {
       if (!isLoopback(uri.getHost())) {
         throw new InvalidRequestException(URL, "must use https; plain http is allowed only for"
-            + " loopback hosts (localhost, 127.0.0.0/8, ::1); was '" + raw + "'");
+            + " loopback hosts (localhost, 127.0.0.0/8, ::1); was '" + shown(raw) + "'");
       }
     } else if (!scheme.equals("https")) {
-      throw new InvalidRequestException(URL, example + "; was '" + raw + "'");
+      throw new InvalidRequestException(URL, example + "; was '" + shown(raw) + "'");
     }
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     while (path.endsWith("/")) {
@@ -132,6 +143,29 @@ public final class SettingsParser {
     }
   }
 
+  /** A credential: kept as given, but one of white space only is as good as none. */
+  private static Secret secret(ProviderConfig config, String key) {
+    Secret value = config.requireSecret(key);
+    if (value.reveal().isBlank()) {
+      throw new InvalidRequestException(key, "is required; the value is blank");
+    }
+    return value;
+  }
+
+  /**
+   * A configured value as shown in a message: control characters escaped, so that a value cannot
+   * forge log lines, and long values cut.
+   */
+  static String shown(String raw) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < raw.length() && i < MAX_SHOWN; i++) {
+      char c = raw.charAt(i);
+      out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+    }
+    return raw.length() <= MAX_SHOWN ? out.toString()
+        : out + "... (" + raw.length() + " characters)";
+  }
+
   private static String name(ProviderConfig config, String key) {
     String value = config.require(key);
     for (int i = 0; i < value.length(); i++) {
@@ -152,7 +186,7 @@ public final class SettingsParser {
     }
     Matcher m = DURATION.matcher(raw);
     if (!m.matches()) {
-      throw new InvalidRequestException(key, DURATION_RULE + "; was '" + raw + "'");
+      throw new InvalidRequestException(key, DURATION_RULE + "; was '" + shown(raw) + "'");
     }
     long amount = Long.parseLong(m.group(1));
     Duration d = switch (m.group(2)) {
@@ -161,7 +195,7 @@ public final class SettingsParser {
       default -> Duration.ofMinutes(amount);
     };
     if (d.isZero() || d.compareTo(MAX_TIMEOUT) > 0) {
-      throw new InvalidRequestException(key, DURATION_RULE + "; was '" + raw + "'");
+      throw new InvalidRequestException(key, DURATION_RULE + "; was '" + shown(raw) + "'");
     }
     return d;
   }
@@ -178,7 +212,7 @@ public final class SettingsParser {
     }
     File file = new File(path);
     if (!file.isFile() || !file.canRead()) {
-      throw new InvalidRequestException(TRUST_STORE, "must be a readable file; '" + path
+      throw new InvalidRequestException(TRUST_STORE, "must be a readable file; '" + shown(path)
           + "' is not");
     }
     char[] password = hasPassword ? config.requireSecret(TRUST_STORE_PASSWORD).reveal().toCharArray()
@@ -189,17 +223,18 @@ public final class SettingsParser {
     } catch (IOException e) {
       if (e.getCause() instanceof UnrecoverableKeyException) {
         throw new InvalidRequestException(TRUST_STORE_PASSWORD, "does not open trust store '"
-            + path + "'");
+            + shown(path) + "'");
       }
       throw new InvalidRequestException(TRUST_STORE, "could not be read as a PKCS#12 or JKS trust"
-          + " store: '" + path + "' (" + e.getClass().getSimpleName() + ")");
+          + " store: '" + shown(path) + "' (" + e.getClass().getSimpleName() + ")");
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new InvalidRequestException(TRUST_STORE, "could not be read as a PKCS#12 or JKS trust"
-          + " store: '" + path + "' (" + e.getClass().getSimpleName() + ")");
+          + " store: '" + shown(path) + "' (" + e.getClass().getSimpleName() + ")");
     }
     try {
       if (store.size() == 0) {
-        throw new InvalidRequestException(TRUST_STORE, "holds no certificates: '" + path + "'");
+        throw new InvalidRequestException(TRUST_STORE, "holds no certificates: '" + shown(path)
+            + "'");
       }
       TrustManagerFactory tmf =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -208,8 +243,8 @@ public final class SettingsParser {
       ssl.init(null, tmf.getTrustManagers(), null);
       return ssl;
     } catch (GeneralSecurityException e) {
-      throw new InvalidRequestException(TRUST_STORE, "could not be used as a trust store: '" + path
-          + "' (" + e.getClass().getSimpleName() + ")");
+      throw new InvalidRequestException(TRUST_STORE, "could not be used as a trust store: '"
+          + shown(path) + "' (" + e.getClass().getSimpleName() + ")");
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dynsecret.Secret;
 import dev.dynsecret.testkit.apic.ApiKeyPolicy;
+import dev.dynsecret.testkit.logs.SecretsUsed;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,11 +41,15 @@ public final class Auth {
     this.clientSecret = clientSecret;
     this.primaryKey = new ApiKey(apiKey, policy, clock.instant());
     keys.add(primaryKey);
+    // Recorded for the build's search of test logs (a no-op outside it).
+    SecretsUsed.record(apiKey);
+    SecretsUsed.record(clientSecret);
   }
 
   /** Adds a key, created now, that works alongside the primary one until {@link #reset()}. */
   public Secret addApiKey(ApiKeyPolicy policy) {
     Secret key = Secret.of(Randoms.token(32));
+    SecretsUsed.record(key);
     keys.add(new ApiKey(key, policy, clock.instant()));
     return key;
   }
@@ -94,6 +99,7 @@ public final class Auth {
       throw ApiError.unauthorized("The API key is single-use and has already been used");
     }
     String token = newToken(now);
+    SecretsUsed.record(token);
     tokens.put(token, now.plus(tokenTtl));
     ObjectNode reply = Json.object();
     reply.put("access_token", token);

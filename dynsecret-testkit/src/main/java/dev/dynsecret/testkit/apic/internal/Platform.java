@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dynsecret.Secret;
+import dev.dynsecret.testkit.logs.SecretsUsed;
 import dev.dynsecret.testkit.apic.EntityRef;
 import dev.dynsecret.testkit.apic.LiveCredential;
 import dev.dynsecret.testkit.apic.Seed;
@@ -233,6 +234,7 @@ public final class Platform {
         clock.instant(), owner,
         clientId != null ? clientId : Randoms.hex(16),
         Secret.of(clientSecret != null ? clientSecret : Randoms.token(24)));
+    SecretsUsed.record(credential.clientSecret);
     owner.add(credential);
     credentialsByClientId.put(credential.clientId, credential);
     return Reply.json(config.createStatus(), render(credential, true));
