@@ -1,5 +1,6 @@
 package dev.dynsecret.testkit;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
@@ -16,15 +17,20 @@ public interface LogCapture {
   /** Stops capturing and restores the logging configuration. */
   void stop();
 
-  /** A running capture if logback-classic is the SLF4J backend, else empty. */
-  static Optional<LogCapture> startIfLogback() {
+  /**
+   * A running capture if logback-classic is the SLF4J backend, else empty. Loggers of {@code
+   * dev.dynsecret} and of {@code debugPackages} log at every level while it runs.
+   */
+  static Optional<LogCapture> startIfLogback(String... debugPackages) {
     if (!LoggerFactory.getILoggerFactory().getClass().getName()
         .equals("ch.qos.logback.classic.LoggerContext")) {
       return Optional.empty();
     }
     try {
+      List<String> packages = new ArrayList<>(List.of("dev.dynsecret"));
+      packages.addAll(List.of(debugPackages));
       return Optional.of((LogCapture) Class.forName("dev.dynsecret.testkit.LogbackCapture")
-          .getDeclaredConstructor().newInstance());
+          .getDeclaredConstructor(List.class).newInstance(packages));
     } catch (ReflectiveOperationException | LinkageError e) {
       return Optional.empty();
     }

@@ -16,20 +16,23 @@ import org.slf4j.LoggerFactory;
 final class LogbackCapture implements LogCapture {
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-  /** Loggers that had a level of their own, and that level, to restore afterwards. */
+  /** Loggers whose level was raised, and their level before (null: inherited), to restore. */
   private final Map<Logger, Level> previousLevels = new LinkedHashMap<>();
   private final List<Logger> nonAdditive = new ArrayList<>();
 
-  LogbackCapture() {
-    appender.setName("dynsecret-provider-contract");
+  LogbackCapture(List<String> debugPackages) {
+    appender.setName("dynsecret-log-capture");
     appender.start();
     root.addAppender(appender);
-    // Debug and trace lines leak as surely as info ones: make every logger produce them.
+    // Debug and trace lines leak as surely as info ones: the code under test logs everything.
+    // Other loggers keep their levels, so a test server's own debug output (which shows the
+    // headers it received) is not produced.
+    for (String name : debugPackages) {
+      Logger logger = root.getLoggerContext().getLogger(name);
+      previousLevels.put(logger, logger.getLevel());
+      logger.setLevel(Level.ALL);
+    }
     for (Logger logger : root.getLoggerContext().getLoggerList()) {
-      if (logger.getLevel() != null) {
-        previousLevels.put(logger, logger.getLevel());
-        logger.setLevel(Level.ALL);
-      }
       if (!logger.isAdditive()) { // its events never reach the root's appenders
         logger.addAppender(appender);
         nonAdditive.add(logger);

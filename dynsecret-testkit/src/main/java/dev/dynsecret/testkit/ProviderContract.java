@@ -268,9 +268,9 @@ public abstract class ProviderContract<C> {
 
   @BeforeEach
   final void connectProvider() {
-    logs = LogCapture.startIfLogback().orElse(null);
     clock = Objects.requireNonNull(clock(), "clock()");
     provider = Objects.requireNonNull(provider(), "provider()");
+    logs = LogCapture.startIfLogback(provider.getClass().getPackageName()).orElse(null);
     target = Objects.requireNonNull(target(), "target()");
     ProviderConfig config = Objects.requireNonNull(config(), "config()");
     rememberSecretsOf(config, "configuration");
