@@ -15,6 +15,8 @@ import java.util.List;
  * @param tracked listed credentials whose lease is pending, active or awaiting revocation
  * @param tooYoung listed credentials without a lease whose lease id is younger than the pending
  *     grace period; left alone in case their lease is not visible yet
+ * @param undated listed credentials without a lease whose lease id carries no creation time (not
+ *     an id this library issues); never deleted, since their age cannot be told
  * @param orphans the orphans found
  * @param deleted how many orphans were deleted (0 on a dry run)
  * @param failed how many orphans could not be deleted now
@@ -27,6 +29,7 @@ public record OrphanSweepReport(
     int listed,
     int tracked,
     int tooYoung,
+    int undated,
     List<ManagedCredential> orphans,
     int deleted,
     int failed,
@@ -39,6 +42,6 @@ public record OrphanSweepReport(
 
   /** The report for a provider that cannot list its credentials. */
   public static OrphanSweepReport unsupported(String secretName, boolean dryRun, String why) {
-    return new OrphanSweepReport(secretName, false, dryRun, 0, 0, 0, List.of(), 0, 0, why);
+    return new OrphanSweepReport(secretName, false, dryRun, 0, 0, 0, 0, List.of(), 0, 0, why);
   }
 }

@@ -694,6 +694,7 @@ public final class LeaseEngine {
     Instant now = now();
     int tracked = 0;
     int tooYoung = 0;
+    int undated = 0;
     int deleted = 0;
     int failed = 0;
     String lastError = null;
@@ -705,7 +706,11 @@ public final class LeaseEngine {
         continue;
       }
       Optional<Instant> born = LeaseIds.createdAt(credential.leaseId());
-      if (lease.isEmpty() && born.isPresent() && born.get().plus(settings.pendingGrace()).isAfter(now)) {
+      if (lease.isEmpty() && born.isEmpty()) {
+        undated++; // not an id this engine issued: its age, and so its safety, is unknown
+        continue;
+      }
+      if (lease.isEmpty() && born.get().plus(settings.pendingGrace()).isAfter(now)) {
         tooYoung++;
         continue;
       }
@@ -730,7 +735,7 @@ public final class LeaseEngine {
       }
     }
     OrphanSweepReport report = new OrphanSweepReport(secretName, true, dryRun, listed.size(),
-        tracked, tooYoung, orphans, deleted, failed, lastError);
+        tracked, tooYoung, undated, orphans, deleted, failed, lastError);
     if (!orphans.isEmpty()) {
       log.info("Orphan sweep of '{}' ({}): {} listed, {} orphaned, {} deleted, {} failed",
           secretName, dryRun ? "dry run" : "deleting", listed.size(), orphans.size(), deleted,
@@ -761,6 +766,7 @@ public final class LeaseEngine {
       return stored.get().toBuilder().externalId(credential.externalId()).build();
     }
     Instant createdAt = born.orElse(now);
+    // Only id, secret and external id matter to a provider's revoke; the times are placeholders.
     return Lease.builder()
         .id(credential.leaseId())
         .secretName(secretName)
