@@ -316,13 +316,18 @@ public final class LeaseEngine {
   private void closeAfterFailedActivation(Lease active) {
     try {
       Lease current = store.find(active.id()).orElse(null);
-      if (current != null && current.state() == LeaseState.PENDING) {
+      // ACTIVE with this credential: the write took effect and only its answer was lost. The
+      // caller got an error and never the secret, and the credential is deleted: close it too.
+      boolean writtenAnyway = current != null && current.state() == LeaseState.ACTIVE
+          && active.externalId().equals(current.externalId()) && !current.revocationPending();
+      if (current != null && (current.state() == LeaseState.PENDING || writtenAnyway)) {
         store.update(current.toBuilder().state(LeaseState.REVOKED)
             .revokeReason(RevokeReason.CREATE_FAILED).revokedAt(now()).revokedBy(settings.nodeId())
             .claimedBy(null).dueAt(null).lastError("could not be recorded as active").build());
       }
     } catch (RuntimeException ignored) {
-      // Still pending: reconciliation will look the (already deleted) credential up and close it.
+      // The credential is deleted either way; a lease left pending is closed by reconciliation,
+      // one left active by its expiry (whose delete then finds nothing, which is success).
     }
   }
 
