@@ -124,6 +124,19 @@ class OrphanSweepAgainstSimulatorTest {
     assertEquals(0, leases.sweepOrphans(SECRET, false).orphans().size(), "nothing left to sweep");
   }
 
+  @Test
+  void anApplicationThatIsGoneHasNoCredentialsToSweep() {
+    LeaseManager leases = manager("node-1");
+    leases.create(SECRET);
+    apic.removeApp(apic.seed().consumerOrg().name(), apic.seed().app().name());
+
+    OrphanSweepReport report = leases.sweepOrphans(SECRET, false);
+
+    assertTrue(report.supported());
+    assertEquals(0, report.listed());
+    assertEquals(0, report.deleted());
+  }
+
   private static Set<String> leaseIds(List<ManagedCredential> credentials) {
     return credentials.stream().map(ManagedCredential::leaseId).collect(Collectors.toSet());
   }
