@@ -1,5 +1,7 @@
 package dev.dynsecret;
 
+import dev.dynsecret.spi.ManagedCredential;
+
 /**
  * Hears every step of every lease's life. Override only the methods you need; each default does
  * nothing. Listeners are called on the thread that did the work, after the step is stored; one
@@ -35,4 +37,13 @@ public interface LeaseListener {
    * A lease whose create did not complete was cleaned up: any credential made for it was deleted.
    */
   default void reconciled(Lease lease) {}
+
+  /**
+   * The orphan sweep deleted a credential that no lease tracked (its lease was missing or
+   * already revoked); see {@link LeaseManager#sweepOrphans(String, boolean)}.
+   *
+   * @param secretName the dynamic secret whose provider made the credential
+   * @param credential the deleted credential: lease id, external id and name, nothing secret
+   */
+  default void orphanDeleted(String secretName, ManagedCredential credential) {}
 }

@@ -217,8 +217,10 @@ public final class LeaseManager implements AutoCloseable {
 
   /**
    * Starts background work: every poll interval, due leases are claimed and worked (expired
-   * leases revoked, failed revocations retried, abandoned creates reconciled) and old history is
-   * purged. Calling it twice does nothing.
+   * leases revoked, failed revocations retried, abandoned creates reconciled), old history is
+   * purged, and, if {@link Builder#orphanSweepInterval} is set, orphans are swept. A failure (the
+   * store or the provider unavailable) is logged and the work tried again next time; it never
+   * stops the background thread. Calling it twice does nothing.
    */
   public void start() {
     runner.start();
@@ -233,6 +235,44 @@ public final class LeaseManager implements AutoCloseable {
    */
   public int processDue() {
     return runner.processDueNow();
+  }
+
+  /**
+   * Cleans up, now, the leases whose create never completed: every {@link LeaseState#PENDING}
+   * lease whose creator's claim (the pending grace period) has lapsed is looked up by its
+   * deterministic name at the provider, its credential deleted if there is one, and the lease
+   * marked {@link LeaseState#REVOKED} ({@link RevokeReason#CREATE_FAILED}). Background work does
+   * the same for each such lease when it falls due; call this after a restart, or from an
+   * operator's tool, to do it at once. Creates still within the grace period are left alone.
+   *
+   * @return how many pending leases were found, cleaned up, left alone, or could not be cleaned up
+   *     now (those are retried by background work)
+   * @throws StoreException if the store is unavailable
+   */
+  public ReconciliationReport reconcile() {
+    return engine.reconcile();
+  }
+
+  /**
+   * Finds credentials the secret's provider made that no lease tracks, and deletes them. The
+   * provider lists every credential carrying dynsecret's deterministic name ({@code
+   * dynsecret-<lease id>}); one whose lease is missing (never stored, lost with a store, purged
+   * from history) or {@link LeaseState#REVOKED} is an orphan. A credential whose lease is pending
+   * or active is never touched, nor one without a lease whose lease id is younger than the pending
+   * grace period.
+   *
+   * <p>Only run it where this manager's store is the only one managing the provider's target: a
+   * second deployment with its own store, creating credentials on the same application, would see
+   * the other's credentials as orphans.
+   *
+   * @param dryRun true to only report the orphans, false to delete them
+   * @return what was listed, found and deleted; {@link OrphanSweepReport#supported()} is false if
+   *     the provider cannot list its credentials
+   * @throws NotFoundException if no secret of that name is registered
+   * @throws ProviderException if the provider could not list its credentials
+   */
+  public OrphanSweepReport sweepOrphans(String secretName, boolean dryRun) {
+    return engine.sweepOrphans(secretName, dryRun);
   }
 
   /**
@@ -271,6 +311,7 @@ public final class LeaseManager implements AutoCloseable {
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private Duration pendingGrace = Duration.ofMinutes(5);
     private Duration historyRetention = Duration.ofDays(7);
+    private Duration orphanSweepInterval;
 
     private Builder() {}
 
@@ -369,6 +410,19 @@ public final class LeaseManager implements AutoCloseable {
     }
 
     /**
+     * Makes background work also run {@link LeaseManager#sweepOrphans(String, boolean) the orphan
+     * sweep} over every registered secret this often (secrets whose provider cannot list are
+     * skipped). Off by default: listing costs calls to the external system, and the sweep must
+     * only run where this store is the only one managing the provider's targets.
+     *
+     * @param interval how often, or null for never (the default)
+     */
+    public Builder orphanSweepInterval(Duration interval) {
+      this.orphanSweepInterval = interval;
+      return this;
+    }
+
+    /**
      * Builds the manager and registers the secrets given to {@link #secret}. Background work
      * starts with {@link LeaseManager#start()}.
      *
@@ -382,6 +436,9 @@ public final class LeaseManager implements AutoCloseable {
       requirePositive("claimTimeout", claimTimeout);
       requirePositive("pendingGracePeriod", pendingGrace);
       requirePositive("historyRetention", historyRetention);
+      if (orphanSweepInterval != null) {
+        requirePositive("orphanSweepInterval", orphanSweepInterval);
+      }
       if (parallelism < 1 || parallelism > 1024) {
         throw new InvalidRequestException("parallelism", "must be 1 to 1024; was " + parallelism);
       }
@@ -396,7 +453,7 @@ public final class LeaseManager implements AutoCloseable {
           providers, discoverProviders, Thread.currentThread().getContextClassLoader());
       LeaseManager manager = new LeaseManager(new EngineSettings(store, registry,
           new Listeners(listeners), clock, node, pollInterval, parallelism, batchSize,
-          claimTimeout, retryPolicy, pendingGrace, historyRetention));
+          claimTimeout, retryPolicy, pendingGrace, historyRetention, orphanSweepInterval));
       try {
         secrets.forEach(manager::register);
       } catch (RuntimeException e) {

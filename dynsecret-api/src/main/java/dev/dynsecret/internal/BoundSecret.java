@@ -4,7 +4,9 @@ import dev.dynsecret.DynamicSecret;
 import dev.dynsecret.Lease;
 import dev.dynsecret.spi.CreatedCredential;
 import dev.dynsecret.spi.DynamicSecretProvider;
+import dev.dynsecret.spi.ManagedCredential;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** A registered dynamic secret with its provider and the handle the provider built for it. */
@@ -46,6 +48,10 @@ public final class BoundSecret<C> {
 
   public Optional<String> find(Lease lease) {
     return provider.find(handle, lease);
+  }
+
+  public List<ManagedCredential> list() {
+    return provider.list(handle);
   }
 
   public void verify() {

@@ -1,11 +1,14 @@
 package dev.dynsecret.internal;
 
 import dev.dynsecret.Lease;
+import dev.dynsecret.OrphanSweepReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the engine's due work: on demand, or every poll interval on a background thread once
- * started. Each batch of claimed leases is spread over {@code parallelism} worker threads, since
+ * started, with the hourly history purge and, if configured, the periodic orphan sweep. Each batch of claimed leases is spread over {@code parallelism} worker threads, since
  * revoking is dominated by waiting on the external system.
  */
 public final class DueWorkRunner implements AutoCloseable {
@@ -31,6 +34,8 @@ public final class DueWorkRunner implements AutoCloseable {
   private final ExecutorService workers;
   private ScheduledExecutorService scheduler;
   private Instant nextPurge;
+  private Instant nextOrphanSweep;
+  private final Set<String> unsweepable = new HashSet<>();
   private boolean closed;
 
   public DueWorkRunner(LeaseEngine engine, EngineSettings settings) {
@@ -67,10 +72,23 @@ public final class DueWorkRunner implements AutoCloseable {
         nextPurge = now.plus(PURGE_INTERVAL);
         engine.purgeHistory();
       }
+      if (settings.sweepsOrphans() && (nextOrphanSweep == null || !now.isBefore(nextOrphanSweep))) {
+        nextOrphanSweep = now.plus(settings.orphanSweepInterval());
+        sweepOrphans();
+      }
     } catch (RuntimeException e) {
       // Most likely the store is unavailable. Nothing is lost: due leases stay due.
       log.warn("Background lease work failed, will try again in {}: {}",
           Durations.format(settings.pollInterval()), e.toString());
+    }
+  }
+
+  private void sweepOrphans() {
+    for (OrphanSweepReport report : engine.sweepOrphansOfEverySecret()) {
+      if (!report.supported() && unsweepable.add(report.secretName())) {
+        log.info("Orphan sweep skips dynamic secret '{}': {}", report.secretName(),
+            report.message());
+      }
     }
   }
 

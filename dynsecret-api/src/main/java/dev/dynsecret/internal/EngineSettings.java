@@ -5,7 +5,10 @@ import dev.dynsecret.spi.LeaseStore;
 import java.time.Clock;
 import java.time.Duration;
 
-/** Everything the engine is configured with; built and checked by {@code LeaseManager.Builder}. */
+/**
+ * Everything the engine is configured with; built and checked by {@code LeaseManager.Builder}.
+ * {@code orphanSweepInterval} is null when background work does not sweep orphans.
+ */
 public record EngineSettings(
     LeaseStore store,
     ProviderRegistry providers,
@@ -18,4 +21,11 @@ public record EngineSettings(
     Duration claimTimeout,
     RetryPolicy retryPolicy,
     Duration pendingGrace,
-    Duration historyRetention) {}
+    Duration historyRetention,
+    Duration orphanSweepInterval) {
+
+  /** Whether background work sweeps orphans (off unless an interval is set). */
+  public boolean sweepsOrphans() {
+    return orphanSweepInterval != null;
+  }
+}

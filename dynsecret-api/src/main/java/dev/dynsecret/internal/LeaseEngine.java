@@ -15,16 +15,20 @@ import dev.dynsecret.LeaseListener;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.LeaseStateException;
 import dev.dynsecret.NotFoundException;
+import dev.dynsecret.OrphanSweepReport;
 import dev.dynsecret.ProviderException;
+import dev.dynsecret.ReconciliationReport;
 import dev.dynsecret.RevokeReason;
 import dev.dynsecret.StoreException;
 import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.spi.CreatedCredential;
 import dev.dynsecret.spi.LeaseQuery;
 import dev.dynsecret.spi.LeaseStore;
+import dev.dynsecret.spi.ManagedCredential;
 import dev.dynsecret.spi.Page;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
@@ -312,13 +316,18 @@ public final class LeaseEngine {
   private void closeAfterFailedActivation(Lease active) {
     try {
       Lease current = store.find(active.id()).orElse(null);
-      if (current != null && current.state() == LeaseState.PENDING) {
+      // ACTIVE with this credential: the write took effect and only its answer was lost. The
+      // caller got an error and never the secret, and the credential is deleted: close it too.
+      boolean writtenAnyway = current != null && current.state() == LeaseState.ACTIVE
+          && active.externalId().equals(current.externalId()) && !current.revocationPending();
+      if (current != null && (current.state() == LeaseState.PENDING || writtenAnyway)) {
         store.update(current.toBuilder().state(LeaseState.REVOKED)
             .revokeReason(RevokeReason.CREATE_FAILED).revokedAt(now()).revokedBy(settings.nodeId())
             .claimedBy(null).dueAt(null).lastError("could not be recorded as active").build());
       }
     } catch (RuntimeException ignored) {
-      // Still pending: reconciliation will look the (already deleted) credential up and close it.
+      // The credential is deleted either way; a lease left pending is closed by reconciliation,
+      // one left active by its expiry (whose delete then finds nothing, which is success).
     }
   }
 
@@ -614,6 +623,165 @@ public final class LeaseEngine {
         : e.getClass().getSimpleName();
     String message = kind + ": " + e.getMessage();
     return message.length() > 1000 ? message.substring(0, 1000) + "…" : message;
+  }
+
+  // ---------------------------------------------------------------- reconcile and sweep
+
+  /**
+   * Cleans up, now, every pending lease whose creator's claim has lapsed: the same work due work
+   * does for them, without waiting for their due time or retry backoff. A lease whose create may
+   * still be running (the creator's grace-period claim is live) is left alone.
+   */
+  public ReconciliationReport reconcile() {
+    int examined = 0;
+    int reconciled = 0;
+    int inFlight = 0;
+    int failed = 0;
+    LeaseQuery query = LeaseQuery.all(500).withStates(EnumSet.of(LeaseState.PENDING));
+    while (true) {
+      Page<Lease> page = store.query(query);
+      for (Lease lease : page.items()) {
+        examined++;
+        Instant now = now();
+        if (claimLive(lease, now)) {
+          inFlight++;
+          continue;
+        }
+        if (!secrets.containsKey(lease.secretName())) {
+          log.warn("Pending lease {} belongs to dynamic secret '{}', which is not registered on"
+              + " node {}; it cannot be reconciled here", lease.id(), lease.secretName(),
+              settings.nodeId());
+          failed++;
+          continue;
+        }
+        Lease claimed;
+        try {
+          claimed = store.update(claim(lease, now, null));
+        } catch (ConflictException lostRace) {
+          inFlight++; // another worker took it (or its create just finished)
+          continue;
+        }
+        if (attemptRevocation(claimed).state() == LeaseState.REVOKED) {
+          reconciled++;
+        } else {
+          failed++;
+        }
+      }
+      if (!page.hasNext()) {
+        break;
+      }
+      query = query.after(page.nextCursor());
+    }
+    ReconciliationReport report = new ReconciliationReport(examined, reconciled, inFlight, failed);
+    if (examined > 0) {
+      log.info("Reconciliation on node {}: {}", settings.nodeId(), report);
+    }
+    return report;
+  }
+
+  /**
+   * Lists the credentials the secret's provider made and deletes (unless {@code dryRun}) those
+   * that no lease tracks: the lease is missing or revoked.
+   *
+   * <p>A credential whose lease is pending is never an orphan: its create is in flight, or
+   * reconciliation owns it. A credential with no lease at all cannot come from a create in flight
+   * either, since the lease is stored before the provider is called; it is still left alone while
+   * its lease id (which carries its creation time) is younger than the pending grace period, in
+   * case the store shows the new lease late (a replica, a clock skew between nodes).
+   */
+  public OrphanSweepReport sweepOrphans(String secretName, boolean dryRun) {
+    BoundSecret<?> bound = requireSecret(secretName);
+    List<ManagedCredential> listed;
+    try {
+      listed = bound.list();
+    } catch (UnsupportedOperationException e) {
+      return OrphanSweepReport.unsupported(secretName, dryRun, e.getMessage());
+    }
+    Instant now = now();
+    int tracked = 0;
+    int tooYoung = 0;
+    int undated = 0;
+    int deleted = 0;
+    int failed = 0;
+    String lastError = null;
+    List<ManagedCredential> orphans = new ArrayList<>();
+    for (ManagedCredential credential : listed) {
+      Optional<Lease> lease = store.find(credential.leaseId());
+      if (lease.isPresent() && lease.get().state() != LeaseState.REVOKED) {
+        tracked++;
+        continue;
+      }
+      Optional<Instant> born = LeaseIds.createdAt(credential.leaseId());
+      if (lease.isEmpty() && born.isEmpty()) {
+        undated++; // not an id this engine issued: its age, and so its safety, is unknown
+        continue;
+      }
+      if (lease.isEmpty() && born.get().plus(settings.pendingGrace()).isAfter(now)) {
+        tooYoung++;
+        continue;
+      }
+      orphans.add(credential);
+      if (dryRun) {
+        continue;
+      }
+      try {
+        bound.revoke(orphanLease(secretName, credential, lease, born, now));
+        deleted++;
+        log.info("Deleted orphaned credential {} (id {}) of '{}': {}", credential.name(),
+            credential.externalId(), secretName,
+            lease.isPresent() ? "its lease " + credential.leaseId() + " is revoked"
+                : "no lease " + credential.leaseId() + " is stored");
+        settings.listeners().fire("orphanDeleted", credential.name(),
+            listener -> listener.orphanDeleted(secretName, credential));
+      } catch (RuntimeException e) {
+        failed++;
+        lastError = describe(e);
+        log.warn("Could not delete orphaned credential {} of '{}': {}", credential.name(),
+            secretName, lastError);
+      }
+    }
+    OrphanSweepReport report = new OrphanSweepReport(secretName, true, dryRun, listed.size(),
+        tracked, tooYoung, undated, orphans, deleted, failed, lastError);
+    if (!orphans.isEmpty()) {
+      log.info("Orphan sweep of '{}' ({}): {} listed, {} orphaned, {} deleted, {} failed",
+          secretName, dryRun ? "dry run" : "deleting", listed.size(), orphans.size(), deleted,
+          failed);
+    }
+    return report;
+  }
+
+  /** Sweeps every registered secret whose provider can list; one secret's failure stops none. */
+  public List<OrphanSweepReport> sweepOrphansOfEverySecret() {
+    List<OrphanSweepReport> reports = new ArrayList<>();
+    for (String name : List.copyOf(secrets.keySet())) {
+      try {
+        reports.add(sweepOrphans(name, false));
+      } catch (NotFoundException removedMeanwhile) {
+        // Unregistered since the names were read: nothing to sweep.
+      } catch (RuntimeException e) {
+        log.warn("Orphan sweep of '{}' failed, will try again next time: {}", name, e.toString());
+      }
+    }
+    return reports;
+  }
+
+  /** The lease to hand the provider's revoke for an orphan: the stored one, or a stand-in. */
+  private static Lease orphanLease(String secretName, ManagedCredential credential,
+      Optional<Lease> stored, Optional<Instant> born, Instant now) {
+    if (stored.isPresent()) {
+      return stored.get().toBuilder().externalId(credential.externalId()).build();
+    }
+    Instant createdAt = born.orElse(now);
+    // Only id, secret and external id matter to a provider's revoke; the times are placeholders.
+    return Lease.builder()
+        .id(credential.leaseId())
+        .secretName(secretName)
+        .state(LeaseState.REVOKED)
+        .externalId(credential.externalId())
+        .createdAt(createdAt)
+        .expiresAt(createdAt)
+        .hardLimitAt(createdAt)
+        .build();
   }
 
   // ---------------------------------------------------------------- due work

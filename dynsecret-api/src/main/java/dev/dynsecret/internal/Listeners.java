@@ -4,6 +4,7 @@ import dev.dynsecret.Lease;
 import dev.dynsecret.LeaseListener;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,21 @@ public final class Listeners {
         }
         log.warn("Lease listener {} failed on '{}' for lease {}; ignored",
             listener.getClass().getName(), step, lease.id(), e);
+      }
+    }
+  }
+
+  /** Calls every listener for a step that concerns no lease record, such as an orphan deleted. */
+  public void fire(String step, String subject, Consumer<LeaseListener> call) {
+    for (LeaseListener listener : listeners) {
+      try {
+        call.accept(listener);
+      } catch (RuntimeException | Error e) {
+        if (e instanceof VirtualMachineError vmError) {
+          throw vmError;
+        }
+        log.warn("Lease listener {} failed on '{}' for {}; ignored",
+            listener.getClass().getName(), step, subject, e);
       }
     }
   }

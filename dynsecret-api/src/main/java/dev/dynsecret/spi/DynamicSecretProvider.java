@@ -5,6 +5,7 @@ import dev.dynsecret.InvalidRequestException;
 import dev.dynsecret.Lease;
 import dev.dynsecret.TransientProviderException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -73,6 +74,22 @@ public interface DynamicSecretProvider<C> {
    * @return the credential's external id, or empty if no such credential exists
    */
   Optional<String> find(C handle, Lease lease);
+
+  /**
+   * Lists every credential this provider made in the handle's target (for example every
+   * {@code dynsecret-<lease id>} credential of one application), whether a lease still tracks it
+   * or not, so that the engine's orphan sweep can delete those that no lease tracks. Credentials
+   * the provider did not make (other names) must not be listed. Read-only.
+   *
+   * <p>The default throws {@link UnsupportedOperationException}: a provider that cannot list
+   * cannot be swept, and {@link dev.dynsecret.LeaseManager#sweepOrphans} reports that.
+   *
+   * @return the provider's credentials, each with the lease id read from its name
+   */
+  default List<ManagedCredential> list(C handle) {
+    throw new UnsupportedOperationException("provider " + type() + " (" + getClass().getName()
+        + ") cannot list its credentials");
+  }
 
   /**
    * Checks that the configuration works: the system is reachable, the credentials are accepted,

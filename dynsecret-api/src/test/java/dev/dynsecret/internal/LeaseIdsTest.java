@@ -38,4 +38,15 @@ class LeaseIdsTest {
     assertEquals("250ms", Durations.format(java.time.Duration.ofMillis(250)));
     assertEquals("0s", Durations.format(java.time.Duration.ZERO));
   }
+
+  @Test
+  void theCreationTimeIsReadBackFromAnIdAndOtherIdsHaveNone() {
+    Instant made = Instant.parse("2030-01-01T12:34:56.789Z");
+    String id = LeaseIds.next(Clock.fixed(made, ZoneOffset.UTC));
+
+    assertEquals(java.util.Optional.of(made), LeaseIds.createdAt(id));
+    assertTrue(LeaseIds.createdAt("not-a-lease-id").isEmpty());
+    assertTrue(LeaseIds.createdAt(java.util.UUID.randomUUID().toString()).isEmpty(), "version 4");
+    assertTrue(LeaseIds.createdAt("1-1-1-1-1").isEmpty(), "lenient UUID syntax");
+  }
 }

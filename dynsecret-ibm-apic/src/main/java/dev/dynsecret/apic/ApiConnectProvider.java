@@ -9,9 +9,11 @@ import dev.dynsecret.apic.internal.SettingsParser;
 import dev.dynsecret.apic.internal.Sleeper;
 import dev.dynsecret.spi.CreatedCredential;
 import dev.dynsecret.spi.DynamicSecretProvider;
+import dev.dynsecret.spi.ManagedCredential;
 import dev.dynsecret.spi.ProviderConfig;
 import java.net.ProxySelector;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -115,6 +117,15 @@ public final class ApiConnectProvider implements DynamicSecretProvider<ApicConne
   @Override
   public Optional<String> find(ApicConnection handle, Lease lease) {
     return handle.find(lease);
+  }
+
+  /**
+   * Lists the application's credentials named {@code dynsecret-<lease id>}, paging through
+   * {@code GET …/credentials}; credentials with other names are not dynsecret's and are left out.
+   */
+  @Override
+  public List<ManagedCredential> list(ApicConnection handle) {
+    return handle.list();
   }
 
   /**

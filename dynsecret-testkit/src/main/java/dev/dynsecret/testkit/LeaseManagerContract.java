@@ -22,6 +22,8 @@ import dev.dynsecret.LeaseManager;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.LeaseStateException;
 import dev.dynsecret.NotFoundException;
+import dev.dynsecret.OrphanSweepReport;
+import dev.dynsecret.ReconciliationReport;
 import dev.dynsecret.RetryPolicy;
 import dev.dynsecret.RevokeReason;
 import dev.dynsecret.Secret;
@@ -29,6 +31,7 @@ import dev.dynsecret.StoreException;
 import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.spi.LeaseQuery;
 import dev.dynsecret.spi.LeaseStore;
+import dev.dynsecret.spi.ManagedCredential;
 import dev.dynsecret.spi.Page;
 import dev.dynsecret.spi.ProviderConfig;
 import java.time.Duration;
@@ -38,6 +41,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -45,6 +49,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -284,6 +289,282 @@ public abstract class LeaseManagerContract {
 
       assertTrue(e.getMessage().contains("its credential was revoked"), e.getMessage());
       assertEquals(Set.of(), provider.liveCredentials());
+    }
+
+    @Test
+    void ifMarkingActiveTakesEffectButItsAnswerIsLostTheCredentialIsRevokedAndTheLeaseClosed() {
+      LeaseStore losingActivation = new ForwardingStore(store) {
+        @Override
+        public Lease update(Lease lease) {
+          Lease stored = super.update(lease);
+          if (lease.state() == LeaseState.ACTIVE && lease.revokeReason() == null) {
+            throw new StoreException("connection lost after the commit (simulated)");
+          }
+          return stored;
+        }
+      };
+      LeaseManager fragile = LeaseManager.builder().store(losingActivation).provider(provider)
+          .discoverProviders(false).clock(clock).nodeId("node-f").build();
+      extraManagers.add(fragile);
+      fragile.register(definition(SECRET).build());
+
+      StoreException e = assertThrows(StoreException.class, () -> fragile.create(SECRET));
+
+      assertTrue(e.getMessage().contains("its credential was revoked"), e.getMessage());
+      assertEquals(Set.of(), provider.liveCredentials());
+      Lease closed = onlyLease();
+      assertEquals(LeaseState.REVOKED, closed.state(), "no active lease without a credential");
+      assertEquals(RevokeReason.CREATE_FAILED, closed.revokeReason());
+    }
+  }
+
+  @Nested
+  class Reconciling {
+    @Test
+    void reconcileCleansUpAbandonedCreatesAtOnceAndLeavesCreatesInFlightAlone() {
+      Lease active = manager.create(SECRET).lease();
+      provider.loseNextCreateAnswers(2);
+      assertThrows(TransientProviderException.class, () -> manager.create(SECRET));
+      assertThrows(TransientProviderException.class, () -> manager.create(SECRET));
+      String inFlight = createAndDie();
+      assertEquals(4, provider.liveCredentials().size());
+
+      ReconciliationReport first = manager.reconcile();
+
+      assertEquals(new ReconciliationReport(3, 2, 1, 0), first);
+      assertEquals(Set.of("dynsecret-" + active.id(), "dynsecret-" + inFlight),
+          provider.liveCredentials(), "the dead node's create is still within its grace period");
+      assertEquals(2, events.count("reconciled"));
+
+      clock.advance(Duration.ofMinutes(5));
+      assertEquals(new ReconciliationReport(1, 1, 0, 0), manager.reconcile());
+
+      assertEquals(Set.of("dynsecret-" + active.id()), provider.liveCredentials());
+      assertEquals(LeaseState.REVOKED, manager.get(inFlight).state());
+      assertEquals(RevokeReason.CREATE_FAILED, manager.get(inFlight).revokeReason());
+      assertEquals(new ReconciliationReport(0, 0, 0, 0), manager.reconcile(), "nothing left");
+    }
+
+    @Test
+    void aCleanUpThatFailsIsReportedAndDoneOnALaterPass() {
+      provider.loseNextCreateAnswers(1);
+      assertThrows(TransientProviderException.class, () -> manager.create(SECRET));
+      provider.failNextRevokes(1, () -> new TransientProviderException("503 (simulated)"));
+
+      assertEquals(new ReconciliationReport(1, 0, 0, 1), manager.reconcile());
+      Lease pending = onlyLease();
+      assertEquals(LeaseState.PENDING, pending.state());
+      assertTrue(pending.lastError().contains("503"), pending.lastError());
+      assertEquals(1, provider.liveCredentials().size());
+
+      assertEquals(new ReconciliationReport(1, 1, 0, 0), manager.reconcile());
+      assertEquals(Set.of(), provider.liveCredentials());
+    }
+
+    @Test
+    void theOrphanSweepReportsOnADryRunThenDeletesOnlyCredentialsNoLeaseTracks() {
+      Lease active = manager.create(SECRET).lease();
+      provider.loseNextCreateAnswers(1);
+      assertThrows(TransientProviderException.class, () -> manager.create(SECRET));
+      String pending = onlyLeaseIn(LeaseState.PENDING).id();
+      Lease forced = manager.create(SECRET).lease();
+      provider.failAllRevokes(() -> new DefinitiveProviderException("403 (simulated)"));
+      manager.forceRevoke(forced.id()); // revoked in the store; the credential is still there
+      provider.failAllRevokes(null);
+      String lost = leaseIdMadeAt(now().minus(Duration.ofHours(2)));
+      String lostExternalId = provider.plantCredential(lost); // its lease was lost or purged
+      String young = leaseIdMadeAt(now());
+      provider.plantCredential(young);
+      String undated = UUID.randomUUID().toString();
+      provider.plantCredential(undated);
+
+      OrphanSweepReport dryRun = manager.sweepOrphans(SECRET, true);
+
+      assertTrue(dryRun.supported() && dryRun.dryRun());
+      assertEquals(6, dryRun.listed());
+      assertEquals(2, dryRun.tracked(), "active and pending leases' credentials");
+      assertEquals(1, dryRun.tooYoung());
+      assertEquals(1, dryRun.undated());
+      assertEquals(Set.of(forced.id(), lost), leaseIds(dryRun.orphans()));
+      assertTrue(dryRun.orphans().contains(
+          new ManagedCredential(lost, lostExternalId, "dynsecret-" + lost)));
+      assertEquals(0, dryRun.deleted());
+      assertEquals(6, provider.liveCredentials().size(), "a dry run deletes nothing");
+
+      OrphanSweepReport swept = manager.sweepOrphans(SECRET, false);
+
+      assertEquals(2, swept.deleted());
+      assertEquals(0, swept.failed());
+      assertEquals(Set.of(active.id(), pending, young, undated), liveLeaseIds());
+      assertEquals(2, events.count("orphanDeleted"));
+      assertEquals(LeaseState.ACTIVE, manager.get(active.id()).state(), "leases are not touched");
+    }
+
+    @Test
+    void anOrphanWhoseDeletionFailsIsReportedAndDeletedNextTime() {
+      String lost = leaseIdMadeAt(now().minus(Duration.ofHours(2)));
+      provider.plantCredential(lost);
+      provider.failNextRevokes(1, () -> new TransientProviderException("503 (simulated)"));
+
+      OrphanSweepReport failed = manager.sweepOrphans(SECRET, false);
+
+      assertEquals(1, failed.failed());
+      assertTrue(failed.message().contains("503"), failed.message());
+      assertEquals(1, manager.sweepOrphans(SECRET, false).deleted());
+      assertEquals(Set.of(), provider.liveCredentials());
+    }
+
+    @Test
+    void aProviderThatCannotListIsReportedNotSwept() {
+      provider.plantCredential(leaseIdMadeAt(now().minus(Duration.ofHours(2))));
+      provider.supportListing(false);
+
+      OrphanSweepReport report = manager.sweepOrphans(SECRET, false);
+
+      assertFalse(report.supported());
+      assertTrue(report.message().contains("cannot list"), report.message());
+      assertEquals(1, provider.liveCredentials().size());
+      assertThrows(NotFoundException.class, () -> manager.sweepOrphans("nope", true));
+    }
+
+    @Test
+    void backgroundWorkSweepsOrphansWhenConfiguredTo() throws Exception {
+      CountDownLatch swept = new CountDownLatch(1);
+      LeaseManager sweeping = builder("node-sweep").pollInterval(Duration.ofMillis(20))
+          .orphanSweepInterval(Duration.ofMinutes(10))
+          .listener(new LeaseListener() {
+            @Override
+            public void orphanDeleted(String secretName, ManagedCredential credential) {
+              swept.countDown();
+            }
+          }).build();
+      extraManagers.add(sweeping);
+      sweeping.register(definition(SECRET).build());
+      String lost = leaseIdMadeAt(now().minus(Duration.ofHours(2)));
+      provider.plantCredential(lost);
+
+      sweeping.start();
+
+      assertTrue(swept.await(30, TimeUnit.SECONDS), "background work did not sweep the orphan");
+      assertFalse(provider.isLive(lost));
+    }
+
+    @Test
+    void theSweepIntervalMustBePositive() {
+      InvalidRequestException e = assertThrows(InvalidRequestException.class,
+          () -> builder("node-x").orphanSweepInterval(Duration.ZERO).build());
+
+      assertEquals("orphanSweepInterval", e.field());
+    }
+
+    /** A node records a lease, has the credential made, and dies before marking it active. */
+    private String createAndDie() {
+      LeaseManager doomed = builder("node-dead").build();
+      doomed.register(definition(SECRET).build());
+      provider.onCreate(lease -> {
+        throw new Error("process killed (simulated)");
+      });
+      try {
+        assertThrows(Error.class, () -> doomed.create(SECRET));
+      } finally {
+        provider.onCreate(lease -> {});
+        doomed.close();
+      }
+      return leasesIn(LeaseState.PENDING).stream()
+          .filter(l -> "node-dead".equals(l.claimedBy())).findFirst().orElseThrow().id();
+    }
+  }
+
+  @Nested
+  class SurvivingStoreOutages {
+    private static final int SHORT_LIVED = 60;
+    private static final int LONG_LIVED = 10;
+
+    @Test
+    void aFlakyStoreDelaysCreatesAndDueWorkButLosesNothing() {
+      List<String> longLived = new ArrayList<>();
+      for (int i = 0; i < LONG_LIVED; i++) {
+        longLived.add(manager.create(SECRET, Duration.ofHours(1)).lease().id());
+      }
+      FlakyLeaseStore flaky = new FlakyLeaseStore(store, 42).failShare(0.3).loseAnswers(true);
+      LeaseManager shaky = builder("node-shaky").store(flaky).claimTimeout(Duration.ofMinutes(1))
+          .pendingGracePeriod(Duration.ofMinutes(2)).build();
+      extraManagers.add(shaky);
+      shaky.register(definition(SECRET).build());
+      int created = 0;
+      int failedCreates = 0;
+      for (int i = 0; i < SHORT_LIVED; i++) {
+        try {
+          shaky.create(SECRET, Duration.ofMinutes(1));
+          created++;
+        } catch (DynamicSecretException e) {
+          failedCreates++;
+        }
+      }
+      int escaped = 0;
+      for (int round = 0; round < 30; round++) {
+        flaky.down(round >= 10 && round < 15); // a full outage in the middle
+        clock.advance(Duration.ofSeconds(30));
+        try {
+          shaky.processDue();
+        } catch (StoreException e) {
+          escaped++; // on demand, the caller hears of the outage; nothing is lost
+        }
+      }
+      flaky.failShare(0).down(false);
+      for (int round = 0; round < 10 && shaky.processDue() + shaky.reconcile().examined() > 0; round++) {
+        clock.advance(Duration.ofMinutes(1));
+      }
+
+      System.out.printf("flaky store: %d creates ok, %d failed; %d of %d store calls failed;"
+          + " %d processDue calls reported the outage%n", created, failedCreates, flaky.failures(),
+          flaky.calls(), escaped);
+      assertTrue(failedCreates > 0 && flaky.failures() > 0, "the store never failed");
+      for (Lease lease : leasesIn(null)) {
+        boolean isLong = longLived.contains(lease.id());
+        assertEquals(isLong ? LeaseState.ACTIVE : LeaseState.REVOKED, lease.state(), lease.toString());
+      }
+      assertEquals(Set.copyOf(longLived), liveLeaseIds(), "credentials of exactly the active leases");
+    }
+
+    @Test
+    void backgroundWorkRidesOutAStoreOutageAndThenExpiresEveryDueLease() throws Exception {
+      List<String> shortLived = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        shortLived.add(manager.create(SECRET, Duration.ofMinutes(1)).lease().id());
+      }
+      CountDownLatch expiredEvents = new CountDownLatch(shortLived.size());
+      FlakyLeaseStore flaky = new FlakyLeaseStore(store, 7).down(true).loseAnswers(true);
+      LeaseManager background = builder("node-bg").store(flaky).pollInterval(Duration.ofMillis(10))
+          .claimTimeout(Duration.ofMinutes(1))
+          .listener(new LeaseListener() {
+            @Override
+            public void expired(Lease lease) {
+              expiredEvents.countDown();
+            }
+          }).build();
+      extraManagers.add(background);
+      background.register(definition(SECRET).build());
+      clock.advance(Duration.ofMinutes(2));
+
+      background.start();
+      assertTrue(flaky.awaitFailures(20, 30, TimeUnit.SECONDS), "background work never ran");
+      assertEquals(shortLived.size(), leasesIn(LeaseState.ACTIVE).size(), "nothing expires while down");
+      flaky.down(false).failShare(0.3);
+      // Claims whose answer was lost lapse only as time passes: move the clock while waiting. An
+      // expiry whose final write lost its answer is stored but heard by no listener, so the store
+      // is what is checked; the events only wake the loop early.
+      for (int i = 0; i < 600 && !leasesIn(LeaseState.ACTIVE).isEmpty(); i++) {
+        expiredEvents.await(50, TimeUnit.MILLISECONDS);
+        clock.advance(Duration.ofMinutes(1));
+      }
+
+      assertEquals(List.of(), leasesIn(LeaseState.ACTIVE), "some due lease was never expired");
+      assertEquals(Set.of(), provider.liveCredentials());
+      for (String id : shortLived) {
+        assertEquals(LeaseState.REVOKED, manager.get(id).state());
+        assertEquals(RevokeReason.EXPIRED, manager.get(id).revokeReason());
+      }
     }
   }
 
@@ -769,6 +1050,42 @@ public abstract class LeaseManagerContract {
     return all.get(0);
   }
 
+  private Lease onlyLeaseIn(LeaseState state) {
+    List<Lease> found = leasesIn(state);
+    assertEquals(1, found.size(), "expected exactly one " + state + " lease: " + found);
+    return found.get(0);
+  }
+
+  /** Every stored lease in {@code state}, or every lease for null. */
+  private List<Lease> leasesIn(LeaseState state) {
+    List<Lease> found = new ArrayList<>();
+    LeaseQuery query = LeaseQuery.all(1000).withStates(state == null ? Set.of() : Set.of(state));
+    Page<Lease> page;
+    do {
+      page = store.query(query);
+      found.addAll(page.items());
+      query = query.after(page.nextCursor());
+    } while (page.hasNext());
+    return found;
+  }
+
+  private Set<String> liveLeaseIds() {
+    return provider.liveCredentials().stream()
+        .map(name -> name.substring("dynsecret-".length())).collect(Collectors.toSet());
+  }
+
+  private static Set<String> leaseIds(List<ManagedCredential> credentials) {
+    return credentials.stream().map(ManagedCredential::leaseId).collect(Collectors.toSet());
+  }
+
+  /** A lease id in the engine's layout (UUID version 7) made at {@code when}. */
+  protected static String leaseIdMadeAt(Instant when) {
+    UUID random = UUID.randomUUID();
+    long msb = (when.toEpochMilli() << 16) | 0x7000L | (random.getMostSignificantBits() & 0x0FFFL);
+    long lsb = (random.getLeastSignificantBits() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(msb, lsb).toString();
+  }
+
   private long countLeases(LeaseState state) {
     long count = 0;
     LeaseQuery query = LeaseQuery.all(LeaseQuery.MAX_LIMIT).withStates(Set.of(state));
@@ -806,6 +1123,33 @@ public abstract class LeaseManagerContract {
     @Override public void revocationRetryScheduled(Lease lease) { record("revocationRetryScheduled", lease); }
     @Override public void revocationFailed(Lease lease) { record("revocationFailed", lease); }
     @Override public void reconciled(Lease lease) { record("reconciled", lease); }
+
+    @Override
+    public void orphanDeleted(String secretName, ManagedCredential credential) {
+      steps.add("orphanDeleted " + credential.leaseId());
+      counts.merge("orphanDeleted", 1, Integer::sum);
+    }
+  }
+
+  /** Passes every call on; tests override what they need to break. */
+  private static class ForwardingStore implements LeaseStore {
+    private final LeaseStore delegate;
+
+    ForwardingStore(LeaseStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override public void insert(Lease lease) { delegate.insert(lease); }
+    @Override public java.util.Optional<Lease> find(String id) { return delegate.find(id); }
+    @Override public Lease update(Lease lease) { return delegate.update(lease); }
+    @Override public Page<Lease> query(LeaseQuery query) { return delegate.query(query); }
+    @Override public long count(String secretName, Set<LeaseState> states) { return delegate.count(secretName, states); }
+    @Override public int purgeRevokedBefore(Instant cutoff, int limit) { return delegate.purgeRevokedBefore(cutoff, limit); }
+
+    @Override
+    public List<Lease> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit) {
+      return delegate.claimDue(nodeId, now, claimTimeout, limit);
+    }
   }
 
   /** A store whose updates of pending leases to active fail, as if the database went away. */

@@ -6,6 +6,7 @@ import dev.dynsecret.SecretData;
 import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.spi.CreatedCredential;
 import dev.dynsecret.spi.DynamicSecretProvider;
+import dev.dynsecret.spi.ManagedCredential;
 import dev.dynsecret.spi.ProviderConfig;
 import dev.dynsecret.testkit.logs.SecretsUsed;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +46,11 @@ public final class RecordingProvider implements DynamicSecretProvider<ProviderCo
   private final String type;
   private final Map<String, String> liveByName = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> revokeCalls = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> successfulRevokes = new ConcurrentHashMap<>();
+  private final AtomicInteger listCalls = new AtomicInteger();
+  private final AtomicInteger injectedRevokeFailures = new AtomicInteger();
+  private volatile RevokeFailureRate revokeFailureRate;
+  private volatile boolean listingSupported = true;
   private final AtomicInteger createCalls = new AtomicInteger();
   private final AtomicInteger lostAnswers = new AtomicInteger();
   private final AtomicInteger findCalls = new AtomicInteger();
@@ -103,7 +110,30 @@ public final class RecordingProvider implements DynamicSecretProvider<ProviderCo
       throw always.get();
     }
     throwIfQueued(revokeFailures);
+    RevokeFailureRate rate = revokeFailureRate;
+    if (rate != null && rate.draw()) {
+      injectedRevokeFailures.incrementAndGet();
+      throw rate.failure.get();
+    }
     liveByName.remove(nameFor(lease)); // already gone is success, as the SPI requires
+    successfulRevokes.computeIfAbsent(lease.id(), id -> new AtomicInteger()).incrementAndGet();
+  }
+
+  /**
+   * Every credential that exists now, named {@code dynsecret-<lease id>}; throws {@link
+   * UnsupportedOperationException}, like a provider without listing, after {@link
+   * #supportListing(boolean) supportListing(false)}.
+   */
+  @Override
+  public List<ManagedCredential> list(ProviderConfig handle) {
+    if (!listingSupported) {
+      throw new UnsupportedOperationException("provider " + type + " cannot list its credentials");
+    }
+    listCalls.incrementAndGet();
+    List<ManagedCredential> listed = new ArrayList<>();
+    liveByName.forEach((name, externalId) ->
+        listed.add(new ManagedCredential(name.substring("dynsecret-".length()), externalId, name)));
+    return listed;
   }
 
   @Override
@@ -168,6 +198,38 @@ public final class RecordingProvider implements DynamicSecretProvider<ProviderCo
     return this;
   }
 
+  /**
+   * From now on each revoke fails with probability {@code share}, throwing what {@code failure}
+   * supplies, drawn from a {@link Random} seeded with {@code seed}; a share of 0 turns it off.
+   * Queued failures ({@link #failNextRevokes}) come first.
+   */
+  public RecordingProvider failRevokesAtRate(double share, long seed,
+      Supplier<RuntimeException> failure) {
+    if (!(share >= 0 && share <= 1)) {
+      throw new IllegalArgumentException("share: must be between 0 and 1, was " + share);
+    }
+    this.revokeFailureRate = share == 0 ? null : new RevokeFailureRate(share, new Random(seed), failure);
+    return this;
+  }
+
+  /**
+   * Makes a credential named {@code dynsecret-<leaseId>} without any lease, as a create whose
+   * lease was lost would leave behind; for testing the orphan sweep.
+   *
+   * @return the credential's external id
+   */
+  public String plantCredential(String leaseId) {
+    String externalId = UUID.randomUUID().toString();
+    liveByName.put("dynsecret-" + leaseId, externalId);
+    return externalId;
+  }
+
+  /** Whether {@link #list} works (default) or throws as a provider without listing does. */
+  public RecordingProvider supportListing(boolean supported) {
+    this.listingSupported = supported;
+    return this;
+  }
+
   /** Verify throws what {@code failure} supplies, until called with null. */
   public RecordingProvider failVerify(Supplier<RuntimeException> failure) {
     this.verifyFails = failure;
@@ -217,6 +279,29 @@ public final class RecordingProvider implements DynamicSecretProvider<ProviderCo
     return revokeCalls.values().stream().mapToInt(AtomicInteger::get).sum();
   }
 
+  /** How many revoke calls for the lease succeeded (the credential was deleted or already gone). */
+  public int successfulRevokeCalls(String leaseId) {
+    AtomicInteger calls = successfulRevokes.get(leaseId);
+    return calls == null ? 0 : calls.get();
+  }
+
+  /** Successful revoke calls per lease id. */
+  public Map<String, Integer> successfulRevokeCallsByLease() {
+    Map<String, Integer> copy = new java.util.HashMap<>();
+    successfulRevokes.forEach((id, n) -> copy.put(id, n.get()));
+    return copy;
+  }
+
+  /** How many revokes failed through {@link #failRevokesAtRate}. */
+  public int injectedRevokeFailures() {
+    return injectedRevokeFailures.get();
+  }
+
+  /** How many times list was called (and supported). */
+  public int listCalls() {
+    return listCalls.get();
+  }
+
   /** How many times find was called. */
   public int findCalls() {
     return findCalls.get();
@@ -245,5 +330,22 @@ public final class RecordingProvider implements DynamicSecretProvider<ProviderCo
   /** Every client secret this provider handed out, to search logs for. */
   public List<Secret> issuedSecrets() {
     return List.copyOf(issuedSecrets);
+  }
+
+  /** A seeded draw shared by all threads; the lock keeps the sequence of draws well defined. */
+  private static final class RevokeFailureRate {
+    private final double share;
+    private final Random random;
+    private final Supplier<RuntimeException> failure;
+
+    RevokeFailureRate(double share, Random random, Supplier<RuntimeException> failure) {
+      this.share = share;
+      this.random = random;
+      this.failure = failure;
+    }
+
+    synchronized boolean draw() {
+      return random.nextDouble() < share;
+    }
   }
 }

@@ -12,6 +12,7 @@ import dev.dynsecret.SecretData;
 import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.apic.ApiConnectProvider;
 import dev.dynsecret.spi.CreatedCredential;
+import dev.dynsecret.spi.ManagedCredential;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -126,6 +127,24 @@ public final class ApicConnection {
       return false;
     });
     return Optional.ofNullable(found[0]);
+  }
+
+  /**
+   * Every credential of the application named {@code dynsecret-<lease id>}, page by page; other
+   * credentials (made by people or other tools) are skipped. An application that is gone has none.
+   */
+  public List<ManagedCredential> list() {
+    List<ManagedCredential> found = new ArrayList<>();
+    pageThrough(credentialsPath(), true, credential -> {
+      Optional<String> name = Json.text(credential, "name");
+      Optional<String> leaseId = name.flatMap(CredentialNames::leaseIdOf);
+      Optional<String> id = Json.text(credential, "id");
+      if (leaseId.isPresent() && id.isPresent()) {
+        found.add(new ManagedCredential(leaseId.get(), id.get(), name.get()));
+      }
+      return false;
+    });
+    return found;
   }
 
   /**

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The deterministic credential name for a lease: {@code dynsecret-<lease id>}, lower case letters,
@@ -27,6 +28,18 @@ final class CredentialNames {
     String hash = sha256Hex(leaseId).substring(0, 16);
     String head = name.substring(0, Math.min(name.length(), MAX_LENGTH - hash.length() - 1));
     return head + "-" + hash;
+  }
+
+  /**
+   * The lease id a credential name was made from, if the name is one {@link #forLease} makes
+   * without a hash (as it does for every id the engine issues); empty for any other name.
+   */
+  static Optional<String> leaseIdOf(String name) {
+    if (name == null || !name.startsWith(PREFIX) || name.length() == PREFIX.length()) {
+      return Optional.empty();
+    }
+    String leaseId = name.substring(PREFIX.length());
+    return forLease(leaseId).equals(name) ? Optional.of(leaseId) : Optional.empty();
   }
 
   private static String sha256Hex(String s) {
