@@ -87,7 +87,10 @@ public final class PersistentLeases {
     String url = env.get("DYNSECRET_JDBC_URL");
     if (url == null || url.isBlank()) {
       JdbcDataSource h2 = new JdbcDataSource();
-      h2.setURL("jdbc:h2:file:" + Path.of("data", "dynsecret-example").toAbsolutePath());
+      // Durable commits at once, and the database kept open between the store's connections
+      // (see dynsecret-jdbc-store/README.md).
+      h2.setURL("jdbc:h2:file:" + Path.of("data", "dynsecret-example").toAbsolutePath()
+          + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1");
       return h2;
     }
     if (!url.startsWith("jdbc:postgresql:")) {

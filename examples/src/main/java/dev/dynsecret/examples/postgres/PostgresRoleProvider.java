@@ -9,6 +9,7 @@ import dev.dynsecret.Secret;
 import dev.dynsecret.SecretData;
 import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.spi.CreatedCredential;
+import dev.dynsecret.spi.ManagedCredential;
 import dev.dynsecret.spi.DynamicSecretProvider;
 import dev.dynsecret.spi.ProviderConfig;
 import java.security.SecureRandom;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ArrayList;
 import java.util.Optional;
 import java.util.Properties;
 import org.postgresql.util.PasswordUtil;
@@ -291,6 +293,27 @@ public final class PostgresRoleProvider implements DynamicSecretProvider<Postgre
       return roleExists(connection, role) ? Optional.of(role) : Optional.empty();
     } catch (SQLException e) {
       throw SqlFailures.classify("looking up role " + role + " of lease " + lease.id(), e);
+    }
+  }
+
+  /**
+   * Lists the roles this provider made ({@code dynsecret_} and 32 hex digits), for the engine's
+   * orphan sweep. Roles named otherwise are never listed, so the sweep cannot touch them.
+   */
+  @Override
+  public List<ManagedCredential> list(PostgresAdmin admin) {
+    List<ManagedCredential> roles = new ArrayList<>();
+    try (Connection connection = admin.open();
+        PreparedStatement statement = connection.prepareStatement(
+            "SELECT rolname FROM pg_roles WHERE rolname LIKE 'dynsecret\\_%' ORDER BY rolname");
+        ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        String role = rows.getString(1);
+        RoleNames.leaseIdOf(role).ifPresent(id -> roles.add(new ManagedCredential(id, role, role)));
+      }
+      return roles;
+    } catch (SQLException e) {
+      throw SqlFailures.classify("listing the roles made for leases", e);
     }
   }
 

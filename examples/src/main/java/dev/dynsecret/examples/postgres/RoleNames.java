@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -36,6 +37,22 @@ final class RoleNames {
           "must be 1-53 lowercase letters, digits and '-' to name a PostgreSQL role");
     }
     return PREFIX + leaseId.replace("-", "");
+  }
+
+  private static final Pattern LEASE_ROLE = Pattern.compile("dynsecret_([0-9a-f]{32})");
+
+  /**
+   * The lease id a role was named from, for roles named from the engine's UUID-shaped lease ids;
+   * empty for any other role, which the orphan sweep must then leave alone.
+   */
+  static Optional<String> leaseIdOf(String role) {
+    var match = LEASE_ROLE.matcher(role);
+    if (!match.matches()) {
+      return Optional.empty();
+    }
+    String hex = match.group(1);
+    return Optional.of(hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16)
+        + "-" + hex.substring(16, 20) + "-" + hex.substring(20));
   }
 
   /**

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -81,6 +82,19 @@ class PostgresRoleProviderTest {
     return TestDatabase.logIn(data.get(PostgresRoleProvider.JDBC_URL).reveal(),
         data.get(PostgresRoleProvider.USERNAME).reveal(),
         data.get(PostgresRoleProvider.PASSWORD).reveal());
+  }
+
+  @Test
+  void listNamesTheRolesMadeForLeasesAndNoOthers() {
+    CreatedCredential created = createLease();
+    database.execute("CREATE ROLE dynsecret_not_a_lease");
+    try {
+      assertEquals(List.of(new dev.dynsecret.spi.ManagedCredential(
+              lease.id(), created.externalId(), created.externalId())),
+          provider.list(admin));
+    } finally {
+      database.execute("DROP ROLE dynsecret_not_a_lease");
+    }
   }
 
   @Test
