@@ -1,6 +1,7 @@
 package dev.dynsecret;
 
 import dev.dynsecret.internal.Durations;
+import dev.dynsecret.internal.Texts;
 import dev.dynsecret.spi.ProviderConfig;
 import java.time.Duration;
 import java.util.Objects;
@@ -44,7 +45,7 @@ public record DynamicSecret(
     if (name == null || !NAME.matcher(name).matches()) {
       throw new InvalidRequestException("name",
           "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit; was "
-              + (name == null ? "null" : shown(name)));
+              + (name == null ? "null" : Texts.quoted(name)));
     }
     if (providerType == null || providerType.isBlank()) {
       throw new InvalidRequestException("providerType", "is required");
@@ -73,17 +74,6 @@ public record DynamicSecret(
       throw new InvalidTtlException(field, "must be at most " + Durations.format(LONGEST_TTL)
           + "; was " + Durations.format(ttl));
     }
-  }
-
-  /** A refused name as shown in a message: quoted, control characters escaped, shortened. */
-  private static String shown(String name) {
-    StringBuilder out = new StringBuilder("'");
-    for (int i = 0; i < name.length() && i < 80; i++) {
-      char c = name.charAt(i);
-      out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-    }
-    out.append('\'');
-    return name.length() <= 80 ? out.toString() : out + " (" + name.length() + " characters)";
   }
 
   /** Starts a definition named {@code name}. */

@@ -5,6 +5,7 @@ import dev.dynsecret.internal.EngineSettings;
 import dev.dynsecret.internal.LeaseEngine;
 import dev.dynsecret.internal.Listeners;
 import dev.dynsecret.internal.ProviderRegistry;
+import dev.dynsecret.internal.Texts;
 import dev.dynsecret.spi.DynamicSecretProvider;
 import dev.dynsecret.spi.LeaseQuery;
 import dev.dynsecret.spi.LeaseStore;
@@ -446,8 +447,9 @@ public final class LeaseManager implements AutoCloseable {
         throw new InvalidRequestException("batchSize", "must be 1 to 10000; was " + batchSize);
       }
       String node = nodeId == null ? defaultNodeId() : nodeId;
-      if (node.isBlank() || node.length() > 128) {
-        throw new InvalidRequestException("nodeId", "must be 1 to 128 characters");
+      if (node.isBlank() || node.length() > 128 || Texts.hasControlCharacter(node)) {
+        throw new InvalidRequestException("nodeId",
+            "must be 1 to 128 characters without control characters; was " + Texts.quoted(node));
       }
       ProviderRegistry registry = ProviderRegistry.create(
           providers, discoverProviders, Thread.currentThread().getContextClassLoader());

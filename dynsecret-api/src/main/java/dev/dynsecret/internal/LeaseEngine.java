@@ -114,7 +114,7 @@ public final class LeaseEngine {
     }
     BoundSecret<?> bound = secrets.get(name);
     if (bound == null) {
-      throw new NotFoundException("no dynamic secret named '" + name + "' is registered; registered: "
+      throw new NotFoundException("no dynamic secret named " + Texts.quoted(name) + " is registered; registered: "
           + secrets.keySet());
     }
     return bound;
@@ -338,7 +338,7 @@ public final class LeaseEngine {
   }
 
   public Lease get(String leaseId) {
-    return find(leaseId).orElseThrow(() -> new NotFoundException("no lease with id '" + leaseId + "'"));
+    return find(leaseId).orElseThrow(() -> new NotFoundException("no lease with id " + Texts.quoted(leaseId)));
   }
 
   public Page<Lease> list(LeaseQuery query) {
@@ -348,6 +348,10 @@ public final class LeaseEngine {
   private static String requireLeaseId(String leaseId) {
     if (leaseId == null || leaseId.isBlank()) {
       throw new InvalidRequestException("leaseId", "is required");
+    }
+    if (leaseId.length() > 128 || Texts.hasControlCharacter(leaseId)) {
+      throw new InvalidRequestException("leaseId",
+          "must be at most 128 characters without control characters; was " + Texts.quoted(leaseId));
     }
     return leaseId;
   }

@@ -794,6 +794,11 @@ public abstract class LeaseManagerContract {
       assertThrows(NotFoundException.class, () -> manager.revoke("0190f0e0-0000-7000-8000-000000000000"));
       InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> manager.revoke(" "));
       assertEquals("leaseId", e.field());
+      String forged = "x\n2030-01-01 INFO revoked everything " + "y".repeat(500);
+      InvalidRequestException odd = assertThrows(InvalidRequestException.class, () -> manager.renew(forged));
+      assertEquals("leaseId", odd.field());
+      assertFalse(odd.getMessage().contains("\n"), "no forged log line: " + odd.getMessage());
+      assertTrue(odd.getMessage().contains("(538 characters)"), odd.getMessage());
     }
   }
 
