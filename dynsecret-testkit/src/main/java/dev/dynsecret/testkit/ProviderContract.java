@@ -19,6 +19,7 @@ import dev.dynsecret.Secret;
 import dev.dynsecret.SecretData;
 import dev.dynsecret.spi.CreatedCredential;
 import dev.dynsecret.spi.DynamicSecretProvider;
+import dev.dynsecret.spi.ManagedCredential;
 import dev.dynsecret.spi.ProviderConfig;
 import dev.dynsecret.testkit.ProviderTarget.Failure;
 import dev.dynsecret.testkit.ProviderTarget.Operation;
@@ -30,6 +31,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +52,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -433,6 +436,31 @@ public abstract class ProviderContract<C> {
     revoke(activated(lease, created));
 
     assertEquals(Optional.empty(), find(lease));
+  }
+
+  @Test
+  void listNamesEveryCredentialItMadeWithItsLeaseIdAndForgetsRevokedOnes() {
+    Lease kept = newLease();
+    Lease gone = newLease();
+    CreatedCredential keptCredential = create(kept);
+    CreatedCredential goneCredential = create(gone);
+    revoke(activated(gone, goneCredential));
+
+    List<ManagedCredential> listed;
+    try {
+      listed = call("list", () -> provider.list(handle));
+    } catch (UnsupportedOperationException e) {
+      Assumptions.abort("the provider does not list its credentials, so the orphan sweep"
+          + " cannot cover it (optional)");
+      return;
+    }
+
+    Map<String, ManagedCredential> byLease = new HashMap<>();
+    listed.forEach(credential -> byLease.put(credential.leaseId(), credential));
+    assertEquals(keptCredential.externalId(), byLease.get(kept.id()) == null ? null
+        : byLease.get(kept.id()).externalId(),
+        "list must name the lease's credential, with the lease id read back from its name");
+    assertFalse(byLease.containsKey(gone.id()), "a revoked credential was still listed");
   }
 
   @Test
