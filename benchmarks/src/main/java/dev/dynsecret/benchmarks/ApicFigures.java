@@ -3,6 +3,8 @@ package dev.dynsecret.benchmarks;
 import static dev.dynsecret.benchmarks.Scenarios.say;
 
 import dev.dynsecret.DynamicSecret;
+import dev.dynsecret.Lease;
+import dev.dynsecret.apic.internal.ApicConnection;
 import dev.dynsecret.LeaseManager;
 import dev.dynsecret.apic.ApiConnectProvider;
 import dev.dynsecret.memory.MemoryLeaseStore;
@@ -68,24 +70,41 @@ final class ApicFigures {
     try (SimulatedApic apic = new SimulatedApic(8); LeaseManager manager = manager(apic)) {
       Runnable library = () -> manager.revoke(manager.create(SECRET).lease().id());
       Runnable bare = apic::bareCreateAndRevoke;
+      // The provider alone (no engine, no store): splits the library's cost into its two parts.
+      ApiConnectProvider provider = new ApiConnectProvider();
+      ApicConnection handle = provider.connect(apic.config());
+      Runnable providerOnly = () -> {
+        Lease lease = ExpiryFigures.activeLease(ExpiryFigures.T0.plusSeconds(3600));
+        String externalId = provider.create(handle, lease).externalId();
+        provider.revoke(handle, lease.toBuilder().externalId(externalId).build());
+      };
       for (int i = 0; i < warmup; i++) {
         library.run();
+        providerOnly.run();
         bare.run();
       }
       long[] lib = new long[rounds * block];
+      long[] prov = new long[rounds * block];
       long[] ref = new long[rounds * block];
+      Runnable[] order = {library, providerOnly, bare};
+      long[][] into = {lib, prov, ref};
       for (int r = 0; r < rounds; r++) {
-        boolean libraryFirst = r % 2 == 0;
-        time(libraryFirst ? library : bare, libraryFirst ? lib : ref, r * block, block);
-        time(libraryFirst ? bare : library, libraryFirst ? ref : lib, r * block, block);
+        for (int k = 0; k < 3; k++) {
+          int which = (r + k) % 3; // rotate who goes first
+          time(order[which], into[which], r * block, block);
+        }
       }
+      provider.close(handle);
       Stats l = Stats.of(lib);
+      Stats p = Stats.of(prov);
       Stats b = Stats.of(ref);
-      say("library " + l + "; bare " + b);
+      say("library " + l + "; provider alone " + p + "; bare " + b);
       return List.of(
           String.format("| 2 | create + revoke, 1 caller, %,d each after %,d warm-up: p50 | library **%.0f µs**,"
               + " bare %.0f µs → **%.2f×** | | aim ≤ 1.15× |", lib.length, warmup,
               l.p50Micros(), b.p50Micros(), l.p50Micros() / b.p50Micros()),
+          String.format("| 2 | same run: p50 of the APIC provider alone (no engine, no store) |"
+              + " %.0f µs → %.2f× bare | | |", p.p50Micros(), p.p50Micros() / b.p50Micros()),
           String.format("| 2 | same run: p99 | library %.0f µs, bare %.0f µs → %.2f× | | |",
               l.p99Micros(), b.p99Micros(), l.p99Micros() / b.p99Micros()),
           String.format("| 2 | same run: mean | library %.0f µs, bare %.0f µs → %.2f× | | |",
@@ -120,19 +139,32 @@ final class ApicFigures {
       Runnable bare = apic::bareCreateAndRevoke;
       load(library, callers, warm);
       load(bare, callers, warm);
-      double libRate = load(library, callers, measure);
-      double bareRate = load(bare, callers, measure);
-      say(String.format("library %.0f/s, bare %.0f/s, ideal %.0f/s", libRate, bareRate, ideal));
+      Load lib = load(library, callers, measure);
+      Load ref = load(bare, callers, measure);
+      say(String.format("library %s, bare %s, ideal %.0f/s", lib, ref, ideal));
       lines.add(String.format("| 3 | leases/s (create + revoke), %d callers, 20 ms per request, %d s |"
               + " library **%,.0f/s = %.2f of ideal**; bare client %,.0f/s = %.2f | ideal %,.0f/s ="
-              + " 64 / (2 × 20 ms) | aim ≥ 0.9 of ideal |", callers, measure.toSeconds(), libRate,
-          libRate / ideal, bareRate, bareRate / ideal, ideal));
+              + " 64 / (2 × 20 ms) | aim ≥ 0.9 of ideal |", callers, measure.toSeconds(), lib.rate(),
+          lib.rate() / ideal, ref.rate(), ref.rate() / ideal, ideal));
+      lines.add(String.format("| 3 | same run: CPU per lease (this JVM: callers, client and simulator"
+              + " together) | library %.0f µs, bare %.0f µs; CPU busy %.0f%% / %.0f%% of %d cores | | |",
+          lib.cpuMicrosPerLease(), ref.cpuMicrosPerLease(), lib.cpuShare() * 100,
+          ref.cpuShare() * 100, Runtime.getRuntime().availableProcessors()));
     }
     return lines;
   }
 
-  /** Runs {@code work} in a loop on {@code callers} threads for {@code time}; completions per second. */
-  static double load(Runnable work, int callers, Duration time) throws InterruptedException {
+  /** What a load run achieved: completions per second, and this JVM's CPU time per completion. */
+  record Load(double rate, double cpuMicrosPerLease, double cpuShare) {
+    @Override
+    public String toString() {
+      return String.format("%,.0f/s (%.0f µs CPU each, %.0f%% of the machine)", rate,
+          cpuMicrosPerLease, cpuShare * 100);
+    }
+  }
+
+  /** Runs {@code work} in a loop on {@code callers} threads for {@code time}. */
+  static Load load(Runnable work, int callers, Duration time) throws InterruptedException {
     LongAdder done = new LongAdder();
     LongAdder failed = new LongAdder();
     AtomicBoolean stop = new AtomicBoolean();
@@ -159,16 +191,21 @@ final class ApicFigures {
       t.setDaemon(true);
       t.start();
     }
+    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpuStart = os.getProcessCpuTime();
     long start = System.nanoTime();
     go.countDown();
     Thread.sleep(time.toMillis()); // a load generator's run time, not a test waiting for an event
     long counted = done.sum();
     long elapsed = System.nanoTime() - start;
+    long cpu = os.getProcessCpuTime() - cpuStart;
     stop.set(true);
     finished.await(30, TimeUnit.SECONDS);
     if (failed.sum() > 0) {
       say("failures during load: " + failed.sum());
     }
-    return counted / (elapsed / 1e9);
+    return new Load(counted / (elapsed / 1e9), cpu / 1e3 / Math.max(1, counted),
+        (double) cpu / elapsed / Runtime.getRuntime().availableProcessors());
   }
 }

@@ -186,7 +186,62 @@ final class ExpiryFigures {
               + " | **%,.0f revoked/s** | db-scheduler 2,000–10,000 executions/s (larger machines) |"
               + " aim ≥ 10,000/s |", nodes, due, BATCH, PARALLELISM, rate));
     }
+    double ceiling = rawUpdateCeiling(pg, due, 8);
+    lines.add(String.format("| 5 | same run: ceiling of this machine — %,d one-row UPDATE transactions"
+        + " by id and version, plain JDBC, 8 threads, no library | **%,.0f/s** | | the library"
+        + " needs one such transaction per revoked lease |", due, ceiling));
     return lines;
+  }
+
+  /**
+   * The most one-row transactions per second this database on this machine gives: each due lease
+   * updated by id and version in its own transaction (what revoking a lease needs, at least), by
+   * {@code threads} JDBC connections, with no library in the way.
+   */
+  static double rawUpdateCeiling(Postgres pg, int rows, int threads) throws Exception {
+    String prefix = pg.freshSchema();
+    pg.bulkInsert(prefix, SECRET, "d", 1, rows, T0, groupDue(0), T0.plus(Duration.ofDays(30)));
+    pg.analyze(prefix);
+    String sql = "UPDATE " + prefix + "leases SET state = 'REVOKED', revoked_at = now(),"
+        + " due_at = NULL, claimed_by = NULL, version = version + 1 WHERE id = ? AND version = ?";
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (HikariDataSource ds = pg.pool("raw", threads)) {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Integer>> parts = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t;
+        parts.add(pool.submit(() -> {
+          go.await();
+          int done = 0;
+          try (java.sql.Connection c = ds.getConnection();
+              java.sql.PreparedStatement s = c.prepareStatement(sql)) {
+            for (int n = 1 + first; n <= rows; n += threads) {
+              s.setString(1, String.format("d-%010d", n));
+              s.setLong(2, 1);
+              done += s.executeUpdate();
+            }
+          }
+          return done;
+        }));
+      }
+      long start = System.nanoTime();
+      go.countDown();
+      int total = 0;
+      for (Future<Integer> f : parts) {
+        total += f.get();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (total != rows) {
+        throw new IllegalStateException("updated " + total + " of " + rows);
+      }
+      say(String.format("raw JDBC: %,d one-row transactions in %.2f s = %,.0f/s", rows, seconds,
+          rows / seconds));
+      return rows / seconds;
+    } finally {
+      pool.shutdownNow();
+      pg.execute("DROP TABLE " + prefix + "leases");
+      pg.execute("DROP TABLE " + prefix + "schema_version");
+    }
   }
 
   static double multiNodeRate(Postgres pg, int nodes, int due, int batch, int parallelism)

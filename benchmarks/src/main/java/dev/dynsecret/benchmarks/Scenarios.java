@@ -17,6 +17,7 @@ import java.util.Set;
  * mvn -q -pl benchmarks -am compile exec:java -Dexec.args="--quick"        # smoke run, ~1-2 min
  * mvn -q -pl benchmarks -am compile exec:java -Dexec.args="--full"         # published figures
  * mvn -q -pl benchmarks -am compile exec:java -Dexec.args="--full --only=2,3"
+ * mvn -q -pl benchmarks -am compile exec:java -Dexec.args="--jmh"                # JMH, forked
  * </pre>
  *
  * Each figure prints one or more result lines as it finishes; every comparison is measured in the
@@ -35,6 +36,10 @@ public final class Scenarios {
   public static void main(String[] args) throws Exception {
     // The engine logs each lifecycle step at INFO; a benchmark measures the work, not the console.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    if (args.length > 0 && args[0].equals("--jmh")) {
+      Jmh.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     boolean full = false;
     Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6));
     for (String arg : args) {
