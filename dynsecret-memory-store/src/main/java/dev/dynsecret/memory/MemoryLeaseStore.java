@@ -48,8 +48,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>a lease is found by id in a hash map, at the same cost whatever the number stored.
  * </ul>
  *
- * <p>Leases are kept in a compact form ({@code StoredLease}) and rebuilt on every read: about 265
- * bytes of heap per active lease with no external id or metadata, about 365 with an APIC-shaped
+ * <p>Leases are kept in a compact form ({@code StoredLease}) and rebuilt on every read: about 290
+ * bytes of heap per active lease with no external id or metadata, about 375 with an APIC-shaped
  * external id and credential name (measured in {@code docs/benchmarks.md}).
  *
  * <p>{@link #close()} discards every lease; a closed store rejects further use.
