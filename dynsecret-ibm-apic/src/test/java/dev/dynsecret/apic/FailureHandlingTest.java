@@ -235,6 +235,23 @@ class FailureHandlingTest {
   }
 
   @Test
+  void aBodyThatTricklesInPastTheTimeoutTimesOutTransiently() {
+    // The headers come at once; the body drips in over 3 s. The request timeout alone only covers
+    // the headers, so without the body deadline this create would succeed after 3 s.
+    ApicConnection impatient = provider.connect(Apic.config(wm).put("requestTimeout", "300ms")
+        .build());
+    wm.stubFor(post(urlEqualTo(CREDENTIALS))
+        .willReturn(Apic.created(201).withChunkedDribbleDelay(30, 3000)));
+    try {
+      TransientProviderException e = assertThrows(TransientProviderException.class,
+          () -> provider.create(impatient, Apic.lease()));
+      assertContains(e.getMessage(), "POST " + CREDENTIALS + " timed out after 300 ms");
+    } finally {
+      provider.close(impatient);
+    }
+  }
+
+  @Test
   void unreachableServerIsTransient() {
     ApicConnection nowhere = provider.connect(Apic.config(wm).put("url", "http://127.0.0.1:1")
         .build());

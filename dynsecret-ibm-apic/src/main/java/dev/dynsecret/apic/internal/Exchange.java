@@ -14,13 +14,12 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
@@ -40,6 +39,7 @@ final class Exchange {
   private final Duration requestTimeout;
   private final Redactor redactor;
   private final ExecutorService executor;
+  private final ScheduledExecutorService bodyTimer;
   private final HttpClient client;
 
   Exchange(ApicSettings settings, ApicOptions options, Redactor redactor) {
@@ -52,6 +52,9 @@ final class Exchange {
       return t;
     };
     this.executor = Executors.newCachedThreadPool(threads);
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads);
+    timer.setRemoveOnCancelPolicy(true); // most deadlines are cancelled: do not keep them queued
+    this.bodyTimer = timer;
     HttpClient.Builder builder = HttpClient.newBuilder()
         .connectTimeout(settings.connectTimeout())
         // A redirect would carry the bearer token to wherever it points: report it instead.
@@ -94,22 +97,18 @@ final class Exchange {
     }
 
     long started = System.nanoTime();
-    CompletableFuture<HttpResponse<CappedBody.Bytes>> future = client.sendAsync(builder.build(),
-        CappedBody.handler(SUCCESS_BODY_CAP, ERROR_BODY_CAP));
     HttpResponse<CappedBody.Bytes> response;
     try {
-      // The request timeout only covers the wait for headers; this bounds the body as well.
-      response = future.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw new TransientProviderException(request.describe() + " timed out after "
-          + requestTimeout.toMillis() + " ms", null);
+      // send, not sendAsync().get(): the async variant completes on another thread, a hand-off
+      // that cost ~40% more time per call here (docs/benchmarks.md, figure 2). The request
+      // timeout bounds the wait for headers; CappedBody bounds the body by the same deadline.
+      response = client.send(builder.build(), CappedBody.handler(SUCCESS_BODY_CAP,
+          ERROR_BODY_CAP, started + requestTimeout.toNanos(), bodyTimer));
     } catch (InterruptedException e) {
-      future.cancel(true);
       Thread.currentThread().interrupt();
       throw new TransientProviderException(request.describe() + " was interrupted", e);
-    } catch (ExecutionException e) {
-      throw failure(request, e.getCause());
+    } catch (IOException | RuntimeException e) {
+      throw failure(request, e);
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     CappedBody.Bytes body = response.body();
@@ -161,5 +160,6 @@ final class Exchange {
   /** Stops the client's threads; Java 17's HttpClient has no close of its own. */
   void close() {
     executor.shutdownNow();
+    bodyTimer.shutdownNow();
   }
 }
