@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dynsecret.apic.ApiConnectKeys;
 import dev.dynsecret.spi.ProviderConfig;
 import dev.dynsecret.testkit.apic.ApicSimulator;
-import dev.dynsecret.testkit.apic.Seed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -34,16 +33,8 @@ final class SimulatedApic implements AutoCloseable {
 
   /** The provider configuration, consumer org included so no lookup is needed. */
   ProviderConfig config() {
-    Seed seed = sim.seed();
-    return ProviderConfig.builder()
-        .put(ApiConnectKeys.URL, sim.baseUrl())
-        .put(ApiConnectKeys.API_KEY, sim.apiKey())
-        .put(ApiConnectKeys.CLIENT_ID, sim.clientId())
-        .put(ApiConnectKeys.CLIENT_SECRET, sim.clientSecret())
-        .put(ApiConnectKeys.ORG, seed.org().name())
-        .put(ApiConnectKeys.CATALOG, seed.catalog().name())
-        .put(ApiConnectKeys.CONSUMER_ORG, seed.consumerOrg().name())
-        .put(ApiConnectKeys.APP, seed.app().name())
+    return sim.providerConfig()
+        .put(ApiConnectKeys.CONSUMER_ORG, sim.seed().consumerOrg().name())
         .build();
   }
 

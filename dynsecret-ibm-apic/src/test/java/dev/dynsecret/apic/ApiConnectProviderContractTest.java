@@ -51,14 +51,7 @@ class ApiConnectProviderContractTest extends ProviderContract<ApicConnection> {
   @Override
   protected ProviderConfig config() {
     Seed seed = sim.seed();
-    return ProviderConfig.builder()
-        .put(ApiConnectKeys.URL, sim.baseUrl())
-        .put(ApiConnectKeys.API_KEY, sim.apiKey())
-        .put(ApiConnectKeys.CLIENT_ID, sim.clientId())
-        .put(ApiConnectKeys.CLIENT_SECRET, sim.clientSecret())
-        .put(ApiConnectKeys.ORG, seed.org().name())
-        .put(ApiConnectKeys.CATALOG, seed.catalog().name())
-        .put(ApiConnectKeys.APP, seed.app().name())
+    return sim.providerConfig()
         .build();
   }
 

@@ -15,7 +15,6 @@ import dev.dynsecret.RevokeReason;
 import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.memory.MemoryLeaseStore;
 import dev.dynsecret.spi.LeaseQuery;
-import dev.dynsecret.spi.ProviderConfig;
 import dev.dynsecret.testkit.LogCapture;
 import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.testkit.apic.ApicSimulator;
@@ -61,14 +60,7 @@ class LeaseLifecycleAgainstSimulatorTest {
         .retryPolicy(new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofMinutes(1), 2.0, 0.0))
         .build();
     leases.register(DynamicSecret.builder(SECRET)
-        .provider(ApiConnectProvider.TYPE, ProviderConfig.builder()
-            .put(ApiConnectKeys.URL, apic.baseUrl())
-            .put(ApiConnectKeys.API_KEY, apic.apiKey())
-            .put(ApiConnectKeys.CLIENT_ID, apic.clientId())
-            .put(ApiConnectKeys.CLIENT_SECRET, apic.clientSecret())
-            .put(ApiConnectKeys.ORG, seed.org().name())
-            .put(ApiConnectKeys.CATALOG, seed.catalog().name())
-            .put(ApiConnectKeys.APP, seed.app().name())
+        .provider(ApiConnectProvider.TYPE, apic.providerConfig()
             .build())
         .defaultTtl(Duration.ofMinutes(10))
         .maxTtl(Duration.ofHours(1))

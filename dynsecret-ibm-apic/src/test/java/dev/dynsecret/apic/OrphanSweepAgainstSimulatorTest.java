@@ -11,7 +11,6 @@ import dev.dynsecret.LeaseState;
 import dev.dynsecret.OrphanSweepReport;
 import dev.dynsecret.memory.MemoryLeaseStore;
 import dev.dynsecret.spi.ManagedCredential;
-import dev.dynsecret.spi.ProviderConfig;
 import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.testkit.apic.ApicSimulator;
 import dev.dynsecret.testkit.apic.Fault;
@@ -63,14 +62,7 @@ class OrphanSweepAgainstSimulatorTest {
         .nodeId(node)
         .pendingGracePeriod(Duration.ofMinutes(5))
         .secret(DynamicSecret.builder(SECRET)
-            .provider(ApiConnectProvider.TYPE, ProviderConfig.builder()
-                .put(ApiConnectKeys.URL, apic.baseUrl())
-                .put(ApiConnectKeys.API_KEY, apic.apiKey())
-                .put(ApiConnectKeys.CLIENT_ID, apic.clientId())
-                .put(ApiConnectKeys.CLIENT_SECRET, apic.clientSecret())
-                .put(ApiConnectKeys.ORG, seed.org().name())
-                .put(ApiConnectKeys.CATALOG, seed.catalog().name())
-                .put(ApiConnectKeys.APP, seed.app().name())
+            .provider(ApiConnectProvider.TYPE, apic.providerConfig()
                 .build())
             .defaultTtl(Duration.ofMinutes(10))
             .maxTtl(Duration.ofHours(1))

@@ -14,6 +14,7 @@ import dev.dynsecret.RevokeReason;
 import dev.dynsecret.spi.LeaseQuery;
 import dev.dynsecret.spi.Page;
 import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.testkit.ManyNodes;
 import dev.dynsecret.testkit.RecordingProvider;
 import dev.dynsecret.testkit.TestClock;
 import java.time.Duration;
@@ -24,12 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +47,6 @@ class MultiNodePostgresTest {
   private final List<HikariDataSource> pools = new ArrayList<>();
   private final List<JdbcLeaseStore> stores = new ArrayList<>();
   private final List<LeaseManager> managers = new ArrayList<>();
-  private ExecutorService threads;
 
   @BeforeEach
   void startNodes() {
@@ -78,22 +72,20 @@ class MultiNodePostgresTest {
           .secret(secret)
           .build());
     }
-    threads = Executors.newFixedThreadPool(8);
   }
 
   @AfterEach
   void stopNodes() {
-    threads.shutdownNow();
     managers.forEach(LeaseManager::close);
     pools.forEach(HikariDataSource::close);
   }
 
   @Test
   void fiveThousandLeasesDueAtOnceAreEachRevokedExactlyOnceAcrossThreeNodes() throws Exception {
-    List<String> ids = createLeases(5_000);
+    List<String> ids = ManyNodes.createLeases(managers.get(0), SECRET, 5_000, 4);
     clock.advance(TTL.plusSeconds(1));
 
-    List<Integer> worked = allNodesProcessDue();
+    List<Integer> worked = ManyNodes.processDueAtOnce(managers);
 
     assertEquals(5_000, worked.stream().mapToInt(Integer::intValue).sum(), "leases worked " + worked);
     assertEachRevokedOnce(ids);
@@ -103,13 +95,13 @@ class MultiNodePostgresTest {
 
   @Test
   void aNodeThatDiesHoldingClaimsHasItsLeasesTakenOverAfterTheClaimTimeout() throws Exception {
-    List<String> ids = createLeases(600);
+    List<String> ids = ManyNodes.createLeases(managers.get(0), SECRET, 600, 4);
     clock.advance(TTL.plusSeconds(1));
     // The dead node claims a batch, then never releases it.
     List<Lease> abandoned = stores.get(0).claimDue("dead-node", clock.instant(), CLAIM_TIMEOUT, 150);
     assertEquals(150, abandoned.size());
 
-    List<Integer> firstPass = allNodesProcessDue();
+    List<Integer> firstPass = ManyNodes.processDueAtOnce(managers);
 
     assertEquals(450, firstPass.stream().mapToInt(Integer::intValue).sum());
     for (Lease lease : abandoned) {
@@ -121,7 +113,7 @@ class MultiNodePostgresTest {
     }
 
     clock.advance(CLAIM_TIMEOUT);
-    List<Integer> takeOver = allNodesProcessDue();
+    List<Integer> takeOver = ManyNodes.processDueAtOnce(managers);
 
     assertEquals(150, takeOver.stream().mapToInt(Integer::intValue).sum());
     assertEachRevokedOnce(ids);
@@ -129,45 +121,6 @@ class MultiNodePostgresTest {
       String revokedBy = stores.get(2).find(lease.id()).orElseThrow().revokedBy();
       assertTrue(Set.of("node-1", "node-2", "node-3").contains(revokedBy), revokedBy);
     }
-  }
-
-  /** Creates leases through node 1's manager from several threads. */
-  private List<String> createLeases(int count) throws Exception {
-    List<Callable<List<String>>> creators = new ArrayList<>();
-    int perThread = count / 4;
-    for (int t = 0; t < 4; t++) {
-      creators.add(() -> {
-        List<String> created = new ArrayList<>();
-        for (int i = 0; i < perThread; i++) {
-          created.add(managers.get(0).create(SECRET).lease().id());
-        }
-        return created;
-      });
-    }
-    List<String> ids = new ArrayList<>();
-    for (Future<List<String>> f : threads.invokeAll(creators)) {
-      ids.addAll(f.get(2, TimeUnit.MINUTES));
-    }
-    assertEquals(count, ids.size());
-    return ids;
-  }
-
-  /** Every node calls processDue at once, from its own thread; returns what each worked. */
-  private List<Integer> allNodesProcessDue() throws Exception {
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<Integer>> passes = new ArrayList<>();
-    for (LeaseManager manager : managers) {
-      passes.add(threads.submit(() -> {
-        start.await();
-        return manager.processDue();
-      }));
-    }
-    start.countDown();
-    List<Integer> worked = new ArrayList<>();
-    for (Future<Integer> pass : passes) {
-      worked.add(pass.get(2, TimeUnit.MINUTES));
-    }
-    return worked;
   }
 
   private void assertEachRevokedOnce(List<String> ids) {

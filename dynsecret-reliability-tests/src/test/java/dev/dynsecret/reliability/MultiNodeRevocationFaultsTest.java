@@ -15,6 +15,7 @@ import dev.dynsecret.RevokeReason;
 import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.jdbc.JdbcLeaseStore;
 import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.testkit.ManyNodes;
 import dev.dynsecret.testkit.RecordingProvider;
 import dev.dynsecret.testkit.TestClock;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -25,12 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,7 +51,6 @@ class MultiNodeRevocationFaultsTest {
   private final List<HikariDataSource> pools = new ArrayList<>();
   private final List<LeaseManager> managers = new ArrayList<>();
   private JdbcLeaseStore firstStore;
-  private ExecutorService threads;
 
   @BeforeEach
   void startNodes() throws Exception {
@@ -93,12 +87,10 @@ class MultiNodeRevocationFaultsTest {
           .secret(secret)
           .build());
     }
-    threads = Executors.newFixedThreadPool(NODES + 4);
   }
 
   @AfterEach
   void stopNodes() throws Exception {
-    threads.shutdownNow();
     managers.forEach(LeaseManager::close);
     pools.forEach(HikariDataSource::close);
     postgres.close();
@@ -108,7 +100,7 @@ class MultiNodeRevocationFaultsTest {
   void everyLeaseIsRevokedByExactlyOneSuccessfulCallWhileAQuarterOfRevokeCallsFail()
       throws Exception {
     long started = System.nanoTime();
-    List<String> ids = createLeases();
+    List<String> ids = ManyNodes.createLeases(managers.get(0), SECRET, LEASES, 4);
     provider.failRevokesAtRate(REVOKE_FAILURE_SHARE, SEED,
         () -> new TransientProviderException("503 Service Unavailable (simulated)"));
     clock.advance(TTL.plusSeconds(1));
@@ -117,7 +109,7 @@ class MultiNodeRevocationFaultsTest {
     List<Integer> workedPerNode = new ArrayList<>(List.of(0, 0, 0));
     while (firstStore.count(SECRET, EnumSet.of(LeaseState.ACTIVE, LeaseState.PENDING)) > 0) {
       assertTrue(++passes <= 200, "leases still not revoked after 200 passes");
-      List<Integer> worked = allNodesProcessDue();
+      List<Integer> worked = ManyNodes.processDueAtOnce(managers);
       for (int i = 0; i < NODES; i++) {
         workedPerNode.set(i, workedPerNode.get(i) + worked.get(i));
       }
@@ -153,41 +145,4 @@ class MultiNodeRevocationFaultsTest {
     assertTrue(revokedBy.size() > 1, "only one node did the work: " + revokedBy);
   }
 
-  /** Creates the leases through the first node from four threads. */
-  private List<String> createLeases() throws Exception {
-    List<Callable<List<String>>> creators = new ArrayList<>();
-    for (int t = 0; t < 4; t++) {
-      creators.add(() -> {
-        List<String> created = new ArrayList<>();
-        for (int i = 0; i < LEASES / 4; i++) {
-          created.add(managers.get(0).create(SECRET).lease().id());
-        }
-        return created;
-      });
-    }
-    List<String> ids = new ArrayList<>();
-    for (Future<List<String>> f : threads.invokeAll(creators)) {
-      ids.addAll(f.get(2, TimeUnit.MINUTES));
-    }
-    assertEquals(LEASES, ids.size());
-    return ids;
-  }
-
-  /** Every node works what is due, all at once, each from its own thread. */
-  private List<Integer> allNodesProcessDue() throws Exception {
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<Integer>> passes = new ArrayList<>();
-    for (LeaseManager manager : managers) {
-      passes.add(threads.submit(() -> {
-        go.await();
-        return manager.processDue();
-      }));
-    }
-    go.countDown();
-    List<Integer> worked = new ArrayList<>();
-    for (Future<Integer> pass : passes) {
-      worked.add(pass.get(2, TimeUnit.MINUTES));
-    }
-    return worked;
-  }
 }

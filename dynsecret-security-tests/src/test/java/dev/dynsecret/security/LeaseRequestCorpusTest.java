@@ -90,12 +90,18 @@ class LeaseRequestCorpusTest {
         LeaseStateException.class, null, "cannot be renewed"));
     cases.add(new Case("renew an expired lease", f -> f.clock.advance(Duration.ofHours(3)),
         f -> f.manager.renew(f.seeded.get(0).id()), LeaseStateException.class, null, "expired"));
-    for (String id : new String[] {"no-such-lease", UUID.randomUUID().toString(), "'; drop table x;--",
-        "x".repeat(10_000)}) {
+    for (String id : new String[] {"no-such-lease", UUID.randomUUID().toString(), "'; drop table x;--"}) {
       cases.add(new Case("renew unknown lease " + ApicConfigurationCorpusTest.abbreviate(id),
           f -> f.manager.renew(id), NotFoundException.class, null, "no lease with id"));
       cases.add(new Case("revoke unknown lease " + ApicConfigurationCorpusTest.abbreviate(id),
           f -> f.manager.revoke(id), NotFoundException.class, null, "no lease with id"));
+    }
+    for (String odd : new String[] {"x".repeat(10_000), "x".repeat(129), "lease\nforged log line"}) {
+      String shown = ApicConfigurationCorpusTest.abbreviate(ApicConfigurationCorpusTest.escape(odd));
+      cases.add(new Case("renew lease id " + shown, f -> f.manager.renew(odd),
+          InvalidRequestException.class, "leaseId", "must be at most 128 characters without control"));
+      cases.add(new Case("revoke lease id " + shown, f -> f.manager.revoke(odd),
+          InvalidRequestException.class, "leaseId", "must be at most 128 characters without control"));
     }
     for (String blank : new String[] {null, "", " ", "\t"}) {
       String shown = blank == null ? "null" : "'" + ApicConfigurationCorpusTest.escape(blank) + "'";

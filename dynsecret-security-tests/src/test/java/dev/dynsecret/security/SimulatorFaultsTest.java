@@ -11,7 +11,6 @@ import dev.dynsecret.LeaseManager;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.RevokeReason;
 import dev.dynsecret.TransientProviderException;
-import dev.dynsecret.apic.ApiConnectKeys;
 import dev.dynsecret.apic.ApiConnectProvider;
 import dev.dynsecret.memory.MemoryLeaseStore;
 import dev.dynsecret.spi.ProviderConfig;
@@ -53,14 +52,7 @@ class SimulatorFaultsTest {
   @BeforeEach
   void start() {
     sim.reset();
-    ProviderConfig config = ProviderConfig.builder()
-        .put(ApiConnectKeys.URL, sim.baseUrl())
-        .put(ApiConnectKeys.API_KEY, sim.apiKey())
-        .put(ApiConnectKeys.CLIENT_ID, sim.clientId())
-        .put(ApiConnectKeys.CLIENT_SECRET, sim.clientSecret())
-        .put(ApiConnectKeys.ORG, sim.seed().org().name())
-        .put(ApiConnectKeys.CATALOG, sim.seed().catalog().name())
-        .put(ApiConnectKeys.APP, sim.seed().app().name())
+    ProviderConfig config = sim.providerConfig()
         .build();
     leases = LeaseManager.builder().store(store).clock(clock)
         .provider(ApiConnectProvider.builder().clock(clock).build())

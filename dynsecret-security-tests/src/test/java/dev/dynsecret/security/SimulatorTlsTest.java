@@ -65,14 +65,7 @@ class SimulatorTlsTest {
   }
 
   private ProviderConfig.Builder config() {
-    return ProviderConfig.builder()
-        .put(ApiConnectKeys.URL, sim.baseUrl())
-        .put(ApiConnectKeys.API_KEY, sim.apiKey())
-        .put(ApiConnectKeys.CLIENT_ID, sim.clientId())
-        .put(ApiConnectKeys.CLIENT_SECRET, sim.clientSecret())
-        .put(ApiConnectKeys.ORG, sim.seed().org().name())
-        .put(ApiConnectKeys.CATALOG, sim.seed().catalog().name())
-        .put(ApiConnectKeys.APP, sim.seed().app().name());
+    return sim.providerConfig();
   }
 
   private LeaseManager manager(ApiConnectProvider provider, ProviderConfig config) {

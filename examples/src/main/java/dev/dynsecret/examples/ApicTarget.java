@@ -74,14 +74,7 @@ final class ApicTarget implements AutoCloseable {
   static ApicTarget simulated() {
     ApicSimulator simulator = ApicSimulator.builder().start();
     Seed seed = simulator.seed();
-    ProviderConfig config = ProviderConfig.builder()
-        .put(ApiConnectKeys.URL, simulator.baseUrl())
-        .put(ApiConnectKeys.API_KEY, simulator.apiKey())
-        .put(ApiConnectKeys.CLIENT_ID, simulator.clientId())
-        .put(ApiConnectKeys.CLIENT_SECRET, simulator.clientSecret())
-        .put(ApiConnectKeys.ORG, seed.org().name())
-        .put(ApiConnectKeys.CATALOG, seed.catalog().name())
-        .put(ApiConnectKeys.APP, seed.app().name())
+    ProviderConfig config = simulator.providerConfig()
         .build();
     return new ApicTarget(config, simulator, "the built-in simulator at " + simulator.baseUrl()
         + " (set " + URL + " and the other DYNSECRET_APIC_* variables to use a real APIC)");

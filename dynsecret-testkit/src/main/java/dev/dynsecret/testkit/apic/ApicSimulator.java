@@ -1,6 +1,7 @@
 package dev.dynsecret.testkit.apic;
 
 import dev.dynsecret.Secret;
+import dev.dynsecret.spi.ProviderConfig;
 import dev.dynsecret.testkit.apic.internal.SimulatorConfig;
 import dev.dynsecret.testkit.apic.internal.SimulatorCore;
 import dev.dynsecret.testkit.apic.internal.TlsMaterial;
@@ -116,6 +117,24 @@ public final class ApicSimulator implements AutoCloseable {
   /** The seeded org, catalog, consumer org and application; their ids survive {@link #reset()}. */
   public Seed seed() {
     return core.platform().seed();
+  }
+
+  /**
+   * The configuration of an {@code ibm-api-connect} dynamic secret that reaches this simulator's
+   * seeded application: URL, API key, toolkit client ID and secret, org, catalog and app (the keys
+   * {@code dev.dynsecret.apic.ApiConnectKeys} documents; the testkit does not depend on that
+   * module). A builder, so a test can add or change keys, such as {@code requestTimeout}.
+   */
+  public ProviderConfig.Builder providerConfig() {
+    Seed seed = seed();
+    return ProviderConfig.builder()
+        .put("url", baseUrl())
+        .put("apiKey", apiKey())
+        .put("clientId", clientId())
+        .put("clientSecret", clientSecret())
+        .put("org", seed.org().name())
+        .put("catalog", seed.catalog().name())
+        .put("app", seed.app().name());
   }
 
   /**
