@@ -102,7 +102,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   public void insert(Lease lease) {
     Objects.requireNonNull(lease, "lease");
     LeaseRows.checkFits(lease);
-    transactions.run(() -> "insert of lease " + lease.id(), connection -> {
+    transactions.single(() -> "insert of lease " + lease.id(), connection -> {
       try (PreparedStatement insert = connection.prepareStatement(sql.insert)) {
         LeaseRows.bindInsert(insert, lease);
         insert.executeUpdate();
@@ -119,7 +119,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   @Override
   public Optional<Lease> find(String id) {
     Objects.requireNonNull(id, "id");
-    return transactions.run(() -> "reading lease " + id, connection -> {
+    return transactions.single(() -> "reading lease " + id, connection -> {
       try (PreparedStatement find = connection.prepareStatement(sql.find)) {
         find.setString(1, id);
         try (ResultSet rs = find.executeQuery()) {
@@ -134,7 +134,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     Objects.requireNonNull(lease, "lease");
     LeaseRows.checkFits(lease);
     Lease stored = LeaseRows.normalized(lease).toBuilder().version(lease.version() + 1).build();
-    return transactions.run(() -> "update of lease " + lease.id(), connection -> {
+    return transactions.single(() -> "update of lease " + lease.id(), connection -> {
       try (PreparedStatement update = connection.prepareStatement(sql.update)) {
         int next = LeaseRows.bindAssignments(update, lease);
         update.setString(next, lease.id());
@@ -164,7 +164,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   @Override
   public Page<Lease> query(LeaseQuery query) {
     Objects.requireNonNull(query, "query");
-    return transactions.run("listing leases", connection -> {
+    return transactions.single(() -> "listing leases", connection -> {
       try (PreparedStatement select = connection.prepareStatement(sql.query(query))) {
         int i = 1;
         if (query.secretName() != null) {
@@ -247,7 +247,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     if (states == null || states.isEmpty()) {
       return 0;
     }
-    return transactions.run(() -> "counting leases of " + secretName, connection -> {
+    return transactions.single(() -> "counting leases of " + secretName, connection -> {
       try (PreparedStatement count = connection.prepareStatement(sql.count(states.size()))) {
         int i = 1;
         count.setString(i++, secretName);
@@ -266,7 +266,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   public int purgeRevokedBefore(Instant cutoff, int limit) {
     Objects.requireNonNull(cutoff, "cutoff");
     requirePositive("limit", limit);
-    return transactions.run("purging revoked leases", connection -> {
+    return transactions.single(() -> "purging revoked leases", connection -> {
       try (PreparedStatement purge = connection.prepareStatement(sql.purge)) {
         setTime(purge, 1, cutoff);
         purge.setInt(2, limit);

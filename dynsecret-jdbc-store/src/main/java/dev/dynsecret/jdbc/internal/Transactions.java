@@ -64,6 +64,32 @@ public final class Transactions {
     }
   }
 
+  /**
+   * Runs {@code work} in auto-commit mode: each statement is its own transaction, which saves the
+   * round trip of a separate COMMIT. For work whose statements need not be atomic together: most of
+   * the store's operations are one statement (an update's follow-up read, which only explains a
+   * compare-and-set that already failed, needs no atomicity); claims need {@link #run}.
+   *
+   * @param operation what is being done, for the error message
+   */
+  public <T> T single(Supplier<String> operation, Work<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      boolean autoCommit = connection.getAutoCommit();
+      if (!autoCommit) {
+        connection.setAutoCommit(true);
+      }
+      try {
+        return work.run(connection);
+      } finally {
+        if (!autoCommit) {
+          connection.setAutoCommit(false);
+        }
+      }
+    } catch (SQLException e) {
+      throw translate(operation.get(), e);
+    }
+  }
+
   private static void rollback(Connection connection, Throwable cause) {
     try {
       connection.rollback();
