@@ -276,11 +276,16 @@ public abstract class LeaseManagerContract {
 
     @Test
     void ifTheLeaseCannotBeMarkedActiveTheCredentialIsRevokedAtOnce() {
-      LeaseStore failing = new FailingUpdates(store);
-      LeaseManager fragile = LeaseManager.builder().store(failing).provider(provider)
-          .discoverProviders(false).clock(clock).nodeId("node-f").build();
-      extraManagers.add(fragile);
-      fragile.register(definition(SECRET).build());
+      // Every write of an active lease fails, as if the database went away after the create.
+      LeaseManager fragile = managerOver(new ForwardingStore(store) {
+        @Override
+        public Lease update(Lease lease) {
+          if (lease.state() == LeaseState.ACTIVE) {
+            throw new StoreException("connection refused");
+          }
+          return super.update(lease);
+        }
+      });
 
       StoreException e = assertThrows(StoreException.class, () -> fragile.create(SECRET));
 
@@ -300,10 +305,7 @@ public abstract class LeaseManagerContract {
           return stored;
         }
       };
-      LeaseManager fragile = LeaseManager.builder().store(losingActivation).provider(provider)
-          .discoverProviders(false).clock(clock).nodeId("node-f").build();
-      extraManagers.add(fragile);
-      fragile.register(definition(SECRET).build());
+      LeaseManager fragile = managerOver(losingActivation);
 
       StoreException e = assertThrows(StoreException.class, () -> fragile.create(SECRET));
 
@@ -1125,6 +1127,15 @@ public abstract class LeaseManagerContract {
     }
   }
 
+  /** A manager of {@link #SECRET} over {@code fragileStore}; closed after the test. */
+  private LeaseManager managerOver(LeaseStore fragileStore) {
+    LeaseManager fragile = LeaseManager.builder().store(fragileStore).provider(provider)
+        .discoverProviders(false).clock(clock).nodeId("node-f").build();
+    extraManagers.add(fragile);
+    fragile.register(definition(SECRET).build());
+    return fragile;
+  }
+
   /** Passes every call on; tests override what they need to break. */
   private static class ForwardingStore implements LeaseStore {
     private final LeaseStore delegate;
@@ -1143,34 +1154,6 @@ public abstract class LeaseManagerContract {
     @Override
     public List<Lease> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit) {
       return delegate.claimDue(nodeId, now, claimTimeout, limit);
-    }
-  }
-
-  /** A store whose updates of pending leases to active fail, as if the database went away. */
-  private static final class FailingUpdates implements LeaseStore {
-    private final LeaseStore delegate;
-
-    FailingUpdates(LeaseStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override public void insert(Lease lease) { delegate.insert(lease); }
-    @Override public java.util.Optional<Lease> find(String id) { return delegate.find(id); }
-    @Override public Page<Lease> query(LeaseQuery query) { return delegate.query(query); }
-    @Override public long count(String secretName, Set<LeaseState> states) { return delegate.count(secretName, states); }
-    @Override public int purgeRevokedBefore(Instant cutoff, int limit) { return delegate.purgeRevokedBefore(cutoff, limit); }
-
-    @Override
-    public List<Lease> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit) {
-      return delegate.claimDue(nodeId, now, claimTimeout, limit);
-    }
-
-    @Override
-    public Lease update(Lease lease) {
-      if (lease.state() == LeaseState.ACTIVE) {
-        throw new StoreException("connection refused");
-      }
-      return delegate.update(lease);
     }
   }
 }
