@@ -44,7 +44,8 @@ final class StoredLease {
     return c != 0 ? c : a.id.compareTo(b.id);
   };
 
-  final String id;
+  /** The id, compact when it is a UUID; the same instance as the store's map key and indexes. */
+  final LeaseId id;
   final String secretName;
   final LeaseState state;
   final long version;
@@ -77,10 +78,10 @@ final class StoredLease {
   }
 
   /**
-   * @param id the id instance to keep (shared with the store's indexes)
+   * @param id the id of {@code lease}, the instance to keep (shared with the store's indexes)
    * @param secretName the secret name instance to keep (shared by all the secret's leases)
    */
-  StoredLease(Lease lease, String id, String secretName) {
+  StoredLease(Lease lease, LeaseId id, String secretName) {
     this.id = id;
     this.secretName = secretName;
     this.state = lease.state();
@@ -94,7 +95,7 @@ final class StoredLease {
     Instant due = lease.dueAt();
     this.dueSec = due == null ? 0 : due.getEpochSecond();
     this.dueNano = due == null ? NO_DUE : due.getNano();
-    this.details = Details.encode(lease.externalId(), lease.metadata(), id);
+    this.details = Details.encode(lease.externalId(), lease.metadata(), lease.id());
     this.rare = Rare.of(lease);
   }
 
@@ -113,8 +114,9 @@ final class StoredLease {
   }
 
   Lease toLease() {
+    String idText = id.toString();
     Lease.Builder b = Lease.builder()
-        .id(id)
+        .id(idText)
         .secretName(secretName)
         .state(state)
         .createdAt(Instant.ofEpochSecond(createdSec, createdNano))
@@ -123,7 +125,7 @@ final class StoredLease {
         .version(version)
         .dueAt(hasDueAt() ? Instant.ofEpochSecond(dueSec, dueNano) : null);
     if (details != null) {
-      Details.decodeInto(details, id, b);
+      Details.decodeInto(details, idText, b);
     }
     if (rare != null) {
       b.renewedAt(rare.renewedAt())
@@ -141,13 +143,15 @@ final class StoredLease {
   /**
    * The encoding of external id and metadata: the external id, the number of metadata entries,
    * then each key and value. A string is a tag byte ({@code 0} null, {@code 1} plain, {@code 2}
-   * holding the lease id) followed by its UTF-8 bytes (tag 2: the parts before and after the id),
-   * each part prefixed by its length as a varint.
+   * holding the lease id, {@code 3} a canonical lowercase UUID) followed by its UTF-8 bytes (tag 2:
+   * the parts before and after the id), each part prefixed by its length as a varint; a UUID
+   * (external ids often are one) is its two halves, 16 bytes instead of 37.
    */
   private static final class Details {
     private static final byte NULL = 0;
     private static final byte PLAIN = 1;
     private static final byte WITH_ID = 2;
+    private static final byte UUID = 3;
 
     static byte[] encode(String externalId, Map<String, String> metadata, String id) {
       if (externalId == null && metadata.isEmpty()) {
@@ -187,7 +191,11 @@ final class StoredLease {
         return;
       }
       int at = id.isEmpty() ? -1 : s.indexOf(id);
-      if (at < 0) {
+      if (at < 0 && LeaseId.Uuids.isCanonical(s)) {
+        put(UUID_TAG);
+        fixed(LeaseId.Uuids.msb(s));
+        fixed(LeaseId.Uuids.lsb(s));
+      } else if (at < 0) {
         put(PLAIN_TAG);
         part(s);
       } else {
@@ -203,6 +211,12 @@ final class StoredLease {
       ensure(utf8.length);
       System.arraycopy(utf8, 0, buf, size, utf8.length);
       size += utf8.length;
+    }
+
+    private void fixed(long value) {
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        put((byte) (value >>> shift));
+      }
     }
 
     void varint(int value) {
@@ -233,6 +247,7 @@ final class StoredLease {
   private static final byte NULL_TAG = Details.NULL;
   private static final byte PLAIN_TAG = Details.PLAIN;
   private static final byte WITH_ID_TAG = Details.WITH_ID;
+  private static final byte UUID_TAG = Details.UUID;
 
   private static final class Reader {
     private final byte[] buf;
@@ -247,6 +262,10 @@ final class StoredLease {
       if (tag == NULL_TAG) {
         return null;
       }
+      if (tag == UUID_TAG) {
+        long msb = fixed();
+        return LeaseId.Uuids.format(msb, fixed());
+      }
       String first = part();
       return tag == PLAIN_TAG ? first : first + id + part();
     }
@@ -256,6 +275,14 @@ final class StoredLease {
       String s = new String(buf, pos, length, StandardCharsets.UTF_8);
       pos += length;
       return s;
+    }
+
+    private long fixed() {
+      long value = 0;
+      for (int i = 0; i < 8; i++) {
+        value = value << 8 | (buf[pos++] & 0xFF);
+      }
+      return value;
     }
 
     int varint() {
