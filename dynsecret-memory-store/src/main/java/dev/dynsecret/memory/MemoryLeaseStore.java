@@ -48,9 +48,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>a lease is found by id in a hash map, at the same cost whatever the number stored.
  * </ul>
  *
- * <p>Leases are kept in a compact form ({@code StoredLease}) and rebuilt on every read: about 290
- * bytes of heap per active lease with no external id or metadata, about 375 with an APIC-shaped
- * external id and credential name (measured in {@code docs/benchmarks.md}).
+ * <p>Leases are kept in a compact form ({@code StoredLease}) and rebuilt on every read: about 220
+ * bytes of heap per active lease with no external id or metadata, about 290 with an APIC-shaped
+ * external id and credential name (measured in {@code docs/benchmarks.md}). Ids that are canonical
+ * lowercase UUIDs, as the engine's are, take the least room; any other id works the same.
  *
  * <p>{@link #close()} discards every lease; a closed store rejects further use.
  */

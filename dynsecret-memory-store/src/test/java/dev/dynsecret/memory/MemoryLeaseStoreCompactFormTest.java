@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The store keeps canonical lowercase UUID ids (and external ids) in a compact form and any other
- * id as given. These tests mix both forms in one store: every lease must come back exactly as
- * stored, and every order must be the ids' string order, as the contract promises for any id.
+ * id as given, and times as nanoseconds unless one is too far out for that. These tests mix the
+ * forms in one store: every lease must come back exactly as stored, and every order must be the
+ * order of the ids' strings and of the times, as the contract promises for any id and any time.
  */
-class MemoryLeaseStoreIdFormsTest {
+class MemoryLeaseStoreCompactFormTest {
   private static final Instant NOW = Instant.parse("2031-05-06T07:08:09.123456789Z");
 
   /** Ids of every shape: canonical UUIDs (high bit set or not), near-UUIDs, plain strings. */
@@ -154,5 +155,41 @@ class MemoryLeaseStoreIdFormsTest {
 
   private static List<String> ids(List<Lease> leases) {
     return leases.stream().map(Lease::id).collect(Collectors.toList());
+  }
+
+  @Test
+  void timesTooFarOutForNanosecondsRoundTripAndAreClaimedInOrder() {
+    Instant[] dues = {
+        Instant.MIN, Instant.parse("1600-01-01T00:00:00.000000001Z"), Instant.EPOCH.minusNanos(1),
+        Instant.EPOCH, NOW, Instant.parse("2262-04-11T23:47:16.854775807Z"),
+        Instant.parse("3000-01-01T00:00:00Z"), Instant.MAX};
+    List<Lease> leases = new ArrayList<>();
+    for (int i = 0; i < dues.length; i++) {
+      // Ids in the reverse order of the times, so the claim order can only come from dueAt;
+      // leases with every time in range (i = 3) sit among leases with one out of range.
+      Lease lease = lease("lease-" + (9 - i), "orders-api", dues[i]).toBuilder()
+          .createdAt(dues[dues.length - 1 - i]).expiresAt(i % 2 == 0 ? Instant.MAX : NOW)
+          .hardLimitAt(NOW).build();
+      store.insert(lease);
+      leases.add(lease);
+    }
+    Lease farOnlyInCreatedAt = lease("lease-far-created", "orders-api", null).toBuilder()
+        .createdAt(Instant.MIN).build();
+    store.insert(farOnlyInCreatedAt);
+    leases.add(farOnlyInCreatedAt);
+
+    for (Lease lease : leases) {
+      assertEquals(lease, store.find(lease.id()).orElseThrow(), lease.id());
+    }
+    // Claims re-file a lease as due when the claim times out; here only after the year 3000.
+    Duration claimPast3000 = Duration.ofDays(800_000);
+    List<Lease> claimed = store.claimDue("node-a", NOW, claimPast3000, 100);
+    assertEquals(ids(leases.subList(0, 5)), ids(claimed));
+    assertEquals(0, store.claimDue("node-a", Instant.parse("2262-04-11T23:47:16.854775806Z"),
+        claimPast3000, 100).size());
+    assertEquals(List.of("lease-4"), ids(store.claimDue("node-a",
+        Instant.parse("2262-04-11T23:47:16.854775807Z"), claimPast3000, 100)));
+    assertEquals(List.of("lease-3"), ids(store.claimDue("node-a",
+        Instant.parse("3000-01-01T00:00:00Z"), claimPast3000, 100)));
   }
 }
