@@ -48,9 +48,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>a lease is found by id in a hash map, at the same cost whatever the number stored.
  * </ul>
  *
- * <p>Leases are kept in a compact form ({@code StoredLease}) and rebuilt on every read: about 290
- * bytes of heap per active lease with no external id or metadata, about 375 with an APIC-shaped
- * external id and credential name (measured in {@code docs/benchmarks.md}).
+ * <p>Leases are kept in a compact form ({@code StoredLease}) and rebuilt on every read: about 220
+ * bytes of heap per active lease with no external id or metadata, about 290 with an APIC-shaped
+ * external id and credential name (measured in {@code docs/benchmarks.md}). Ids that are canonical
+ * lowercase UUIDs, as the engine's are, take the least room; any other id works the same.
  *
  * <p>{@link #close()} discards every lease; a closed store rejects further use.
  */
@@ -61,9 +62,9 @@ public final class MemoryLeaseStore implements LeaseStore {
    * Every stored lease by id, in the compact form of {@link StoredLease}; reads need no lock. A
    * hash map: finding a lease by id costs the same with a million stored as with ten (a sorted map
    * costs a cache miss per level, about twenty at a million). Id order comes from the secrets'
-   * sorted id sets.
+   * sorted id sets. Keyed by {@link LeaseId}: a UUID id weighs 32 bytes there, not 80 as a string.
    */
-  private final ConcurrentHashMap<String, StoredLease> leases = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<LeaseId, StoredLease> leases = new ConcurrentHashMap<>();
 
   private final ConcurrentMap<String, SecretIndex> secrets = new ConcurrentHashMap<>();
 
@@ -93,7 +94,8 @@ public final class MemoryLeaseStore implements LeaseStore {
     /** The secret's name; stored leases share this instance rather than keeping copies. */
     final String name;
 
-    final ConcurrentSkipListSet<String> ids = new ConcurrentSkipListSet<>();
+    /** The same {@link LeaseId} instances as the stored leases. */
+    final ConcurrentSkipListSet<LeaseId> ids = new ConcurrentSkipListSet<>();
     volatile long[] countsByState = new long[STATES.length];
 
     SecretIndex(String name) {
@@ -101,13 +103,13 @@ public final class MemoryLeaseStore implements LeaseStore {
     }
 
     /** Called under the write lock only. */
-    void add(String id, LeaseState state) {
+    void add(LeaseId id, LeaseState state) {
       ids.add(id);
       adjust(state, 1);
     }
 
     /** Called under the write lock only. */
-    void remove(String id, LeaseState state) {
+    void remove(LeaseId id, LeaseState state) {
       ids.remove(id);
       adjust(state, -1);
     }
@@ -134,12 +136,13 @@ public final class MemoryLeaseStore implements LeaseStore {
     writeLock.lock();
     try {
       ensureOpen();
-      if (leases.containsKey(lease.id())) {
+      LeaseId id = LeaseId.of(lease.id());
+      if (leases.containsKey(id)) {
         throw new ConflictException("a lease with id '" + lease.id() + "' is stored already");
       }
       SecretIndex secret = secrets.computeIfAbsent(lease.secretName(), SecretIndex::new);
       // One String instance of the name is shared by all its leases.
-      StoredLease stored = new StoredLease(lease, lease.id(), secret.name);
+      StoredLease stored = new StoredLease(lease, id, secret.name);
       leases.put(stored.id, stored);
       secret.add(stored.id, stored.state);
       index(stored);
@@ -152,7 +155,7 @@ public final class MemoryLeaseStore implements LeaseStore {
   public Optional<Lease> find(String id) {
     require(id, "id");
     ensureOpen();
-    StoredLease stored = leases.get(id);
+    StoredLease stored = leases.get(LeaseId.of(id));
     return stored == null ? Optional.empty() : Optional.of(stored.toLease());
   }
 
@@ -162,7 +165,7 @@ public final class MemoryLeaseStore implements LeaseStore {
     writeLock.lock();
     try {
       ensureOpen();
-      StoredLease current = leases.get(lease.id());
+      StoredLease current = leases.get(LeaseId.of(lease.id()));
       if (current == null) {
         throw new NotFoundException("no lease with id '" + lease.id() + "'");
       }
@@ -183,7 +186,7 @@ public final class MemoryLeaseStore implements LeaseStore {
    */
   private Lease replace(StoredLease current, Lease.Builder next) {
     SecretIndex secret = secrets.get(current.secretName);
-    Lease candidate = next.id(current.id).build();
+    Lease candidate = next.id(current.id.toString()).build();
     if (!candidate.secretName().equals(secret.name)) {
       // Stores do not judge lease changes; a changed secret name simply moves the lease.
       secret.remove(current.id, current.state);
@@ -223,7 +226,7 @@ public final class MemoryLeaseStore implements LeaseStore {
   public Page<Lease> query(LeaseQuery query) {
     require(query, "query");
     ensureOpen();
-    List<NavigableSet<String>> sets = new ArrayList<>();
+    List<NavigableSet<LeaseId>> sets = new ArrayList<>();
     if (query.secretName() == null) {
       secrets.values().forEach(secret -> sets.add(secret.ids));
     } else {
@@ -234,13 +237,14 @@ public final class MemoryLeaseStore implements LeaseStore {
       sets.add(secret.ids);
     }
     if (query.afterId() != null) {
-      sets.replaceAll(ids -> ids.tailSet(query.afterId(), false));
+      LeaseId after = LeaseId.of(query.afterId());
+      sets.replaceAll(ids -> ids.tailSet(after, false));
     }
-    Iterator<String> ids = sets.size() == 1 ? sets.get(0).iterator() : new MergedIds(sets);
+    Iterator<LeaseId> ids = sets.size() == 1 ? sets.get(0).iterator() : new MergedIds(sets);
     // One lease more than asked for tells whether another page follows.
     List<Lease> items = new ArrayList<>(Math.min(query.limit() + 1, 256));
     long examined = 0;
-    for (Iterator<String> it = ids; it.hasNext() && items.size() <= query.limit(); ) {
+    for (Iterator<LeaseId> it = ids; it.hasNext() && items.size() <= query.limit(); ) {
       examined++;
       StoredLease lease = leases.get(it.next());
       // Null when purged after its id was read; re-checked because the lease may have changed.
@@ -261,17 +265,17 @@ public final class MemoryLeaseStore implements LeaseStore {
    * only as far as the page needs. An id seen twice in a row (a lease moving between secrets while
    * the query runs) is returned once.
    */
-  private static final class MergedIds implements Iterator<String> {
-    private record Head(String id, Iterator<String> rest) {}
+  private static final class MergedIds implements Iterator<LeaseId> {
+    private record Head(LeaseId id, Iterator<LeaseId> rest) {}
 
     private final PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing(Head::id));
-    private String last;
+    private LeaseId last;
 
-    MergedIds(List<NavigableSet<String>> sets) {
+    MergedIds(List<NavigableSet<LeaseId>> sets) {
       sets.forEach(set -> advance(set.iterator()));
     }
 
-    private void advance(Iterator<String> it) {
+    private void advance(Iterator<LeaseId> it) {
       if (it.hasNext()) {
         heads.add(new Head(it.next(), it));
       }
@@ -286,7 +290,7 @@ public final class MemoryLeaseStore implements LeaseStore {
     }
 
     @Override
-    public String next() {
+    public LeaseId next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }

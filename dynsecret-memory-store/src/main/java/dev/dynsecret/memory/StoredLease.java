@@ -16,8 +16,10 @@ import java.util.Map;
  * is rebuilt on every read (short-lived garbage is cheap; a million long-lived objects are not).
  *
  * <ul>
- *   <li>The four times every active lease has are kept as seconds and nanoseconds, not as
- *       {@code Instant} objects.
+ *   <li>The four times every active lease has are kept as nanoseconds since the epoch, one
+ *       {@code long} each, not as {@code Instant} objects. A time outside the years 1678-2262
+ *       (which a {@code long} of nanoseconds cannot hold) moves all four to the rare fields.
+ *   <li>The id is a {@link LeaseId}: two {@code long}s when it is a canonical UUID.
  *   <li>External id and metadata are encoded together in one byte array. Providers name
  *       credentials after the lease id (the SPI asks them to), so an occurrence of the id in those
  *       strings is stored as a back-reference rather than a copy.
@@ -28,14 +30,13 @@ import java.util.Map;
  * Immutable: an update stores a new instance. Every {@code Lease} value round-trips exactly.
  */
 final class StoredLease {
-  /** {@code dueNano} of a lease without {@code dueAt}. */
-  private static final int NO_DUE = -1;
+  /** A time absent ({@code dueAt}) or not held in nanoseconds (see {@link FarTimes}). */
+  private static final long NO_TIME = Long.MIN_VALUE;
 
   static final Comparator<StoredLease> BY_DUE_AT = (a, b) -> {
-    int c = Long.compare(a.dueSec, b.dueSec);
-    if (c == 0) {
-      c = Integer.compare(a.dueNano, b.dueNano);
-    }
+    int c = a.far() == null && b.far() == null
+        ? Long.compare(a.dueAt, b.dueAt)
+        : a.dueAt().compareTo(b.dueAt());
     return c != 0 ? c : a.id.compareTo(b.id);
   };
 
@@ -44,18 +45,16 @@ final class StoredLease {
     return c != 0 ? c : a.id.compareTo(b.id);
   };
 
-  final String id;
+  /** The id, compact when it is a UUID; the same instance as the store's map key and indexes. */
+  final LeaseId id;
   final String secretName;
   final LeaseState state;
   final long version;
-  private final long createdSec;
-  private final long expiresSec;
-  private final long hardLimitSec;
-  private final long dueSec;
-  private final int createdNano;
-  private final int expiresNano;
-  private final int hardLimitNano;
-  private final int dueNano;
+  // Nanoseconds since the epoch; NO_TIME for no dueAt, and all four when the times are in FarTimes.
+  private final long createdAt;
+  private final long expiresAt;
+  private final long hardLimitAt;
+  private final long dueAt;
   /** External id and metadata, encoded; null when the lease has neither. */
   private final byte[] details;
   /** The fields an active lease usually lacks; null when it lacks them all. */
@@ -63,49 +62,88 @@ final class StoredLease {
 
   private record Rare(Instant renewedAt, Instant revokedAt, RevokeReason revokeReason,
       String revokedBy, int revocationAttempts, Instant nextAttemptAt, String lastError,
-      String claimedBy) {
+      String claimedBy, FarTimes far) {
 
-    static Rare of(Lease l) {
+    static Rare of(Lease l, FarTimes far) {
       if (l.renewedAt() == null && l.revokedAt() == null && l.revokeReason() == null
           && l.revokedBy() == null && l.revocationAttempts() == 0 && l.nextAttemptAt() == null
-          && l.lastError() == null && l.claimedBy() == null) {
+          && l.lastError() == null && l.claimedBy() == null && far == null) {
         return null;
       }
       return new Rare(l.renewedAt(), l.revokedAt(), l.revokeReason(), l.revokedBy(),
-          l.revocationAttempts(), l.nextAttemptAt(), l.lastError(), l.claimedBy());
+          l.revocationAttempts(), l.nextAttemptAt(), l.lastError(), l.claimedBy(), far);
     }
   }
 
+  /** The four times of a lease when one of them does not fit in a {@code long} of nanoseconds. */
+  private record FarTimes(Instant createdAt, Instant expiresAt, Instant hardLimitAt,
+      Instant dueAt) {}
+
+  /** Nanoseconds since the epoch, or {@link #NO_TIME} when {@code t} is null or too far out. */
+  private static long nanos(Instant t) {
+    if (t == null) {
+      return NO_TIME;
+    }
+    long sec = t.getEpochSecond();
+    // Keeps clear of overflow and of NO_TIME itself; a few hours of the range are given up.
+    if (sec <= Long.MIN_VALUE / 1_000_000_000L || sec >= Long.MAX_VALUE / 1_000_000_000L) {
+      return NO_TIME;
+    }
+    return sec * 1_000_000_000L + t.getNano();
+  }
+
+  private static Instant instant(long nanos) {
+    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
+        Math.floorMod(nanos, 1_000_000_000L));
+  }
+
   /**
-   * @param id the id instance to keep (shared with the store's indexes)
+   * @param id the id of {@code lease}, the instance to keep (shared with the store's indexes)
    * @param secretName the secret name instance to keep (shared by all the secret's leases)
    */
-  StoredLease(Lease lease, String id, String secretName) {
+  StoredLease(Lease lease, LeaseId id, String secretName) {
     this.id = id;
     this.secretName = secretName;
     this.state = lease.state();
     this.version = lease.version();
-    this.createdSec = lease.createdAt().getEpochSecond();
-    this.createdNano = lease.createdAt().getNano();
-    this.expiresSec = lease.expiresAt().getEpochSecond();
-    this.expiresNano = lease.expiresAt().getNano();
-    this.hardLimitSec = lease.hardLimitAt().getEpochSecond();
-    this.hardLimitNano = lease.hardLimitAt().getNano();
-    Instant due = lease.dueAt();
-    this.dueSec = due == null ? 0 : due.getEpochSecond();
-    this.dueNano = due == null ? NO_DUE : due.getNano();
-    this.details = Details.encode(lease.externalId(), lease.metadata(), id);
-    this.rare = Rare.of(lease);
+    long created = nanos(lease.createdAt());
+    long expires = nanos(lease.expiresAt());
+    long hardLimit = nanos(lease.hardLimitAt());
+    long due = nanos(lease.dueAt());
+    FarTimes far = null;
+    if (created == NO_TIME || expires == NO_TIME || hardLimit == NO_TIME
+        || (due == NO_TIME && lease.dueAt() != null)) {
+      far = new FarTimes(lease.createdAt(), lease.expiresAt(), lease.hardLimitAt(), lease.dueAt());
+      created = expires = hardLimit = due = NO_TIME;
+    }
+    this.createdAt = created;
+    this.expiresAt = expires;
+    this.hardLimitAt = hardLimit;
+    this.dueAt = due;
+    this.details = Details.encode(lease.externalId(), lease.metadata(), lease.id());
+    this.rare = Rare.of(lease, far);
+  }
+
+  private FarTimes far() {
+    return rare == null ? null : rare.far();
   }
 
   boolean hasDueAt() {
-    return dueNano != NO_DUE;
+    return far() == null ? dueAt != NO_TIME : far().dueAt() != null;
+  }
+
+  /** The lease's {@code dueAt}, or null. */
+  private Instant dueAt() {
+    if (far() != null) {
+      return far().dueAt();
+    }
+    return dueAt == NO_TIME ? null : instant(dueAt);
   }
 
   /** Whether {@code dueAt} is after {@code now}; only for leases that have one. */
   boolean dueAfter(Instant now) {
-    return dueSec > now.getEpochSecond()
-        || (dueSec == now.getEpochSecond() && dueNano > now.getNano());
+    long nowNanos = nanos(now);
+    return far() == null && nowNanos != NO_TIME ? dueAt > nowNanos : dueAt().isAfter(now);
   }
 
   Instant revokedAt() {
@@ -113,17 +151,21 @@ final class StoredLease {
   }
 
   Lease toLease() {
+    String idText = id.toString();
     Lease.Builder b = Lease.builder()
-        .id(id)
+        .id(idText)
         .secretName(secretName)
         .state(state)
-        .createdAt(Instant.ofEpochSecond(createdSec, createdNano))
-        .expiresAt(Instant.ofEpochSecond(expiresSec, expiresNano))
-        .hardLimitAt(Instant.ofEpochSecond(hardLimitSec, hardLimitNano))
         .version(version)
-        .dueAt(hasDueAt() ? Instant.ofEpochSecond(dueSec, dueNano) : null);
+        .dueAt(dueAt());
+    FarTimes far = far();
+    if (far == null) {
+      b.createdAt(instant(createdAt)).expiresAt(instant(expiresAt)).hardLimitAt(instant(hardLimitAt));
+    } else {
+      b.createdAt(far.createdAt()).expiresAt(far.expiresAt()).hardLimitAt(far.hardLimitAt());
+    }
     if (details != null) {
-      Details.decodeInto(details, id, b);
+      Details.decodeInto(details, idText, b);
     }
     if (rare != null) {
       b.renewedAt(rare.renewedAt())
@@ -141,13 +183,15 @@ final class StoredLease {
   /**
    * The encoding of external id and metadata: the external id, the number of metadata entries,
    * then each key and value. A string is a tag byte ({@code 0} null, {@code 1} plain, {@code 2}
-   * holding the lease id) followed by its UTF-8 bytes (tag 2: the parts before and after the id),
-   * each part prefixed by its length as a varint.
+   * holding the lease id, {@code 3} a canonical lowercase UUID) followed by its UTF-8 bytes (tag 2:
+   * the parts before and after the id), each part prefixed by its length as a varint; a UUID
+   * (external ids often are one) is its two halves, 16 bytes instead of 37.
    */
   private static final class Details {
     private static final byte NULL = 0;
     private static final byte PLAIN = 1;
     private static final byte WITH_ID = 2;
+    private static final byte UUID = 3;
 
     static byte[] encode(String externalId, Map<String, String> metadata, String id) {
       if (externalId == null && metadata.isEmpty()) {
@@ -187,7 +231,11 @@ final class StoredLease {
         return;
       }
       int at = id.isEmpty() ? -1 : s.indexOf(id);
-      if (at < 0) {
+      if (at < 0 && LeaseId.Uuids.isCanonical(s)) {
+        put(UUID_TAG);
+        fixed(LeaseId.Uuids.msb(s));
+        fixed(LeaseId.Uuids.lsb(s));
+      } else if (at < 0) {
         put(PLAIN_TAG);
         part(s);
       } else {
@@ -203,6 +251,12 @@ final class StoredLease {
       ensure(utf8.length);
       System.arraycopy(utf8, 0, buf, size, utf8.length);
       size += utf8.length;
+    }
+
+    private void fixed(long value) {
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        put((byte) (value >>> shift));
+      }
     }
 
     void varint(int value) {
@@ -233,6 +287,7 @@ final class StoredLease {
   private static final byte NULL_TAG = Details.NULL;
   private static final byte PLAIN_TAG = Details.PLAIN;
   private static final byte WITH_ID_TAG = Details.WITH_ID;
+  private static final byte UUID_TAG = Details.UUID;
 
   private static final class Reader {
     private final byte[] buf;
@@ -247,6 +302,10 @@ final class StoredLease {
       if (tag == NULL_TAG) {
         return null;
       }
+      if (tag == UUID_TAG) {
+        long msb = fixed();
+        return LeaseId.Uuids.format(msb, fixed());
+      }
       String first = part();
       return tag == PLAIN_TAG ? first : first + id + part();
     }
@@ -256,6 +315,14 @@ final class StoredLease {
       String s = new String(buf, pos, length, StandardCharsets.UTF_8);
       pos += length;
       return s;
+    }
+
+    private long fixed() {
+      long value = 0;
+      for (int i = 0; i < 8; i++) {
+        value = value << 8 | (buf[pos++] & 0xFF);
+      }
+      return value;
     }
 
     int varint() {
