@@ -30,10 +30,6 @@ public final class BoundSecret<C> {
     return definition;
   }
 
-  public String providerClass() {
-    return provider.getClass().getName();
-  }
-
   public CreatedCredential create(Lease lease) {
     return provider.create(handle, lease);
   }

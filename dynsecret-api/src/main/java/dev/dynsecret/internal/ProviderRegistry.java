@@ -90,9 +90,4 @@ public final class ProviderRegistry {
         entry.provider().getClass().getName(), type, entry.origin());
     return entry.provider();
   }
-
-  /** The types that have a provider. */
-  public java.util.Set<String> types() {
-    return byType.keySet();
-  }
 }
