@@ -197,8 +197,7 @@ final class ExpiryFigures {
     HikariDataSource pool = pg.pool("expiry", PARALLELISM + 2);
     return new ExpiryRun(Postgres.store(pool, prefix), () -> {
       pool.close();
-      pg.execute("DROP TABLE " + prefix + "leases");
-      pg.execute("DROP TABLE " + prefix + "schema_version");
+      pg.dropStore(prefix);
     });
   }
 
@@ -295,8 +294,7 @@ final class ExpiryFigures {
       return rows / seconds;
     } finally {
       pool.shutdownNow();
-      pg.execute("DROP TABLE " + prefix + "leases");
-      pg.execute("DROP TABLE " + prefix + "schema_version");
+      pg.dropStore(prefix);
     }
   }
 
@@ -343,8 +341,7 @@ final class ExpiryFigures {
       threads.shutdownNow();
       managers.forEach(LeaseManager::close);
       pools.forEach(HikariDataSource::close);
-      pg.execute("DROP TABLE " + prefix + "leases");
-      pg.execute("DROP TABLE " + prefix + "schema_version");
+      pg.dropStore(prefix);
     }
   }
 }

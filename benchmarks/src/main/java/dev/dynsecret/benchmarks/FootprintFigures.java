@@ -126,8 +126,7 @@ final class FootprintFigures {
           manager.close();
         }
       }
-      pg.execute("DROP TABLE " + prefix + "leases");
-      pg.execute("DROP TABLE " + prefix + "schema_version");
+      pg.dropStore(prefix);
       say(String.format("%,d stored: start-up ms %s, engine heap %,d bytes", sizes[k],
           java.util.Arrays.toString(startup[k]), heap[k]));
     }

@@ -102,6 +102,13 @@ final class Postgres implements AutoCloseable {
     }
   }
 
+  /** Drops every table of the lease store with {@code prefix}. */
+  void dropStore(String prefix) {
+    for (String table : new String[] {"leases", "secret_locks", "schema_version"}) {
+      execute("DROP TABLE IF EXISTS " + prefix + table);
+    }
+  }
+
   @Override
   public void close() {
     admin.close();

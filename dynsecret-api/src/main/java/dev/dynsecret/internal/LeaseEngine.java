@@ -33,6 +33,7 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -193,7 +194,6 @@ public final class LeaseEngine {
     BoundSecret<?> bound = requireSecret(secretName);
     DynamicSecret definition = bound.definition();
     Duration ttl = checkCreateTtl(definition, requestedTtl);
-    checkLeaseLimit(definition);
 
     Instant now = now();
     Lease pending = Lease.builder()
@@ -208,7 +208,7 @@ public final class LeaseEngine {
         .claimedBy(settings.nodeId())
         .dueAt(now.plus(settings.pendingGrace()))
         .build();
-    store.insert(pending);
+    insertWithinLeaseLimit(definition, pending);
 
     CreatedCredential credential;
     try {
@@ -251,17 +251,23 @@ public final class LeaseEngine {
     }
   }
 
-  private void checkLeaseLimit(DynamicSecret definition) {
+  /**
+   * Records the pending lease, within the definition's lease limit if it has one. The store counts
+   * and inserts in one atomic step, so nodes creating at the same instant cannot pass the limit.
+   */
+  private void insertWithinLeaseLimit(DynamicSecret definition, Lease pending) {
     if (definition.leaseLimit().isEmpty()) {
+      store.insert(pending);
       return;
     }
     int limit = definition.leaseLimit().getAsInt();
-    long live = store.count(definition.name(), COUNTED_AGAINST_LIMIT);
-    if (live >= limit) {
-      throw new LeaseLimitExceededException("dynamic secret '" + definition.name() + "' has " + live
-          + " leases, its limit is " + limit + "; revoke a lease or raise leaseLimit");
+    if (!store.insertWithinLimit(pending, COUNTED_AGAINST_LIMIT, limit)) {
+      throw new LeaseLimitExceededException("dynamic secret '" + definition.name() + "' has "
+          + limit + " pending or active leases already, its limit is " + limit
+          + "; revoke a lease or raise leaseLimit");
     }
   }
+
 
   /**
    * The provider failed to create. A definitive failure made nothing, so the lease is closed at
@@ -566,7 +572,7 @@ public final class LeaseEngine {
         .dueAt(null)
         .nextAttemptAt(null)
         .build();
-    Lease stored = store.update(revoked);
+    Lease stored = writeOutcome(revoked);
     if (reconciling) {
       log.info("Reconciled lease {} of '{}': its create never completed; credential deleted",
           stored.id(), stored.secretName());
@@ -602,7 +608,7 @@ public final class LeaseEngine {
       Instant at = now.plus(delay);
       next.nextAttemptAt(at).dueAt(at);
     }
-    Lease stored = store.update(next.build());
+    Lease stored = writeOutcome(next.build());
     if (giveUp) {
       log.error("Revocation of lease {} of '{}' failed {} after {} attempt(s): {}; it needs an"
           + " operator", stored.id(), stored.secretName(), definitive ? "definitively" : "for good",
@@ -614,6 +620,47 @@ public final class LeaseEngine {
       fire("revocationRetryScheduled", stored, LeaseListener::revocationRetryScheduled);
     }
     return stored;
+  }
+
+  /**
+   * Records the outcome of a revocation attempt on a lease this node holds. When the store fails
+   * to answer, the write may still have taken effect (a connection lost after the commit): the
+   * lease is read back, and if it is at the next version with this outcome, the write counts as
+   * done, so the caller and the listeners still hear of it. Otherwise the failure stands; the
+   * claim then lapses and the attempt is made again.
+   */
+  private Lease writeOutcome(Lease outcome) {
+    try {
+      return store.update(outcome);
+    } catch (StoreException unanswered) {
+      Optional<Lease> current;
+      try {
+        current = store.find(outcome.id());
+      } catch (RuntimeException readFailure) {
+        unanswered.addSuppressed(readFailure);
+        throw unanswered;
+      }
+      if (current.isPresent() && writtenAsAsked(outcome, current.get())) {
+        log.debug("The store did not answer the write of lease {} but it took effect: {}",
+            outcome.id(), unanswered.getMessage());
+        return current.get();
+      }
+      throw unanswered;
+    }
+  }
+
+  /**
+   * Whether {@code current} is {@code written} as stored by this node's compare-and-set: only
+   * that write leads from the version this node holds to the next one with these values.
+   */
+  private boolean writtenAsAsked(Lease written, Lease current) {
+    return current.version() == written.version() + 1
+        && current.state() == written.state()
+        && current.revocationAttempts() == written.revocationAttempts()
+        && Objects.equals(current.revokedBy(), written.revokedBy())
+        && Objects.equals(current.revokeReason(), written.revokeReason())
+        && Objects.equals(current.lastError(), written.lastError())
+        && Objects.equals(current.claimedBy(), written.claimedBy());
   }
 
   private static Duration retryAfterOf(RuntimeException e) {

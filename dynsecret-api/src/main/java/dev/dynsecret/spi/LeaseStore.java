@@ -29,6 +29,21 @@ public interface LeaseStore extends AutoCloseable {
    */
   void insert(Lease lease);
 
+  /**
+   * Stores a new lease unless {@code limit} or more leases of the same dynamic secret are in one
+   * of {@code counted} states; this is how a dynamic secret's lease limit is kept. The count and
+   * the insert must be one atomic step with respect to every other call of this method for that
+   * dynamic secret, on every node sharing the store, so that creates arriving at the same instant
+   * can never pass the limit together. (The engine adds leases to the counted states only through
+   * this method; every other write moves leases out of them, which cannot break the limit.)
+   *
+   * @param counted the states that count against the limit
+   * @param limit the most leases of the dynamic secret that may be in those states, at least 1
+   * @return true if the lease was stored; false, storing nothing, if the limit was reached
+   * @throws ConflictException if a lease with the same id exists
+   */
+  boolean insertWithinLimit(Lease lease, Set<LeaseState> counted, long limit);
+
   /** The lease with {@code id}, if stored. */
   Optional<Lease> find(String id);
 

@@ -103,17 +103,88 @@ public final class JdbcLeaseStore implements LeaseStore {
     Objects.requireNonNull(lease, "lease");
     LeaseRows.checkFits(lease);
     transactions.single(() -> "insert of lease " + lease.id(), connection -> {
-      try (PreparedStatement insert = connection.prepareStatement(sql.insert)) {
-        LeaseRows.bindInsert(insert, lease);
-        insert.executeUpdate();
-      } catch (SQLException e) {
-        if (Transactions.isDuplicateKey(e)) {
-          throw Transactions.duplicate(lease.id());
+      insert(connection, lease);
+      return null;
+    });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction: lock the dynamic secret's row in {@code secret_locks} ({@code SELECT ...
+   * FOR UPDATE}, so creates of the same secret on every node take turns here), count its leases
+   * in the counted states, insert the lease if there is room. Under {@code READ COMMITTED} the
+   * count runs after the lock is granted, so it sees the lease the previous holder inserted. The
+   * row is made on the first limited create of the secret; creates without a limit and other
+   * secrets' creates never wait for it.
+   */
+  @Override
+  public boolean insertWithinLimit(Lease lease, Set<LeaseState> counted, long limit) {
+    Objects.requireNonNull(lease, "lease");
+    Objects.requireNonNull(counted, "counted");
+    if (limit < 1) {
+      throw new InvalidRequestException("limit", "must be at least 1; was " + limit);
+    }
+    LeaseRows.checkFits(lease);
+    for (int attempt = 0; ; attempt++) {
+      Optional<Boolean> inserted = transactions.run(() -> "insert of lease " + lease.id()
+          + " within the lease limit of '" + lease.secretName() + "'", connection -> {
+        if (!lockSecret(connection, lease.secretName())) {
+          return Optional.empty();
         }
-        throw e;
+        if (count(connection, lease.secretName(), counted) >= limit) {
+          return Optional.of(false);
+        }
+        insert(connection, lease);
+        return Optional.of(true);
+      });
+      if (inserted.isPresent()) {
+        return inserted.get();
+      }
+      if (attempt > 0) {
+        throw new StoreException("lease store: the lock row of dynamic secret '"
+            + lease.secretName() + "' in " + tables.secretLocks() + " vanished as it was made;"
+            + " is something deleting rows of that table?");
+      }
+      makeSecretLock(lease.secretName());
+    }
+  }
+
+  /** Locks the secret's row until the transaction ends; false if it does not exist yet. */
+  private boolean lockSecret(Connection connection, String secretName) throws SQLException {
+    try (PreparedStatement lock = connection.prepareStatement(sql.lockSecret)) {
+      lock.setString(1, secretName);
+      try (ResultSet rs = lock.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /** Makes the secret's lock row, in a statement of its own; a node that made it first is fine. */
+  private void makeSecretLock(String secretName) {
+    transactions.single(() -> "making the lease limit lock of '" + secretName + "'", connection -> {
+      try (PreparedStatement make = connection.prepareStatement(sql.makeSecretLock)) {
+        make.setString(1, secretName);
+        make.executeUpdate();
+      } catch (SQLException e) {
+        if (!Transactions.isDuplicateKey(e)) {
+          throw e;
+        }
       }
       return null;
     });
+  }
+
+  private void insert(Connection connection, Lease lease) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(sql.insert)) {
+      LeaseRows.bindInsert(insert, lease);
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      if (Transactions.isDuplicateKey(e)) {
+        throw Transactions.duplicate(lease.id());
+      }
+      throw e;
+    }
   }
 
   @Override
@@ -247,19 +318,23 @@ public final class JdbcLeaseStore implements LeaseStore {
     if (states == null || states.isEmpty()) {
       return 0;
     }
-    return transactions.single(() -> "counting leases of " + secretName, connection -> {
-      try (PreparedStatement count = connection.prepareStatement(sql.count(states.size()))) {
-        int i = 1;
-        count.setString(i++, secretName);
-        for (LeaseState state : states) {
-          count.setString(i++, state.name());
-        }
-        try (ResultSet rs = count.executeQuery()) {
-          rs.next();
-          return rs.getLong(1);
-        }
+    return transactions.single(() -> "counting leases of " + secretName,
+        connection -> count(connection, secretName, states));
+  }
+
+  private long count(Connection connection, String secretName, Set<LeaseState> states)
+      throws SQLException {
+    try (PreparedStatement count = connection.prepareStatement(sql.count(states.size()))) {
+      int i = 1;
+      count.setString(i++, secretName);
+      for (LeaseState state : states) {
+        count.setString(i++, state.name());
       }
-    });
+      try (ResultSet rs = count.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
   }
 
   @Override

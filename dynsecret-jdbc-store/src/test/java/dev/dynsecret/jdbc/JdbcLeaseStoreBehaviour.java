@@ -16,6 +16,10 @@ import dev.dynsecret.LeaseState;
 import dev.dynsecret.NotFoundException;
 import dev.dynsecret.RevokeReason;
 import dev.dynsecret.StoreException;
+import dev.dynsecret.jdbc.internal.Dialect;
+import dev.dynsecret.jdbc.internal.Schema;
+import dev.dynsecret.jdbc.internal.Tables;
+import dev.dynsecret.jdbc.internal.Transactions;
 import dev.dynsecret.spi.LeaseQuery;
 import dev.dynsecret.spi.Page;
 import java.lang.reflect.Proxy;
@@ -428,14 +432,58 @@ abstract class JdbcLeaseStoreBehaviour {
 
   @Test
   void refusesASchemaNewerThanItKnows() throws SQLException {
+    int future = Schema.CURRENT_VERSION + 1;
     execute("INSERT INTO " + store.tablePrefix() + "schema_version (version, description, installed_at)"
-        + " VALUES (2, 'from the future', CURRENT_TIMESTAMP)");
+        + " VALUES (" + future + ", 'from the future', CURRENT_TIMESTAMP)");
 
     for (boolean create : new boolean[] {false, true}) {
       StoreException e = assertThrows(StoreException.class, () -> JdbcLeaseStore
           .builder(dataSource()).tablePrefix(store.tablePrefix()).createSchema(create).build());
-      assertTrue(e.getMessage().contains("version 2, newer than version 1"), e.getMessage());
+      assertTrue(e.getMessage().contains("version " + future + ", newer than version "
+          + Schema.CURRENT_VERSION), e.getMessage());
     }
+  }
+
+  /**
+   * A database made by the first release (schema version 1, before the lease limit locks): the
+   * store refuses it until asked to upgrade, saying which script is missing, then upgrades it in
+   * place and keeps every lease.
+   */
+  @Test
+  void aVersion1SchemaIsUpgradedInPlaceKeepingItsLeases() throws SQLException {
+    String prefix = store.tablePrefix();
+    store.insert(active("from-v1", "s", T0));
+    // Back to what version 1 made: version 2 only added the lock table.
+    execute("DROP TABLE " + prefix + "secret_locks");
+    execute("DELETE FROM " + prefix + "schema_version WHERE version = 2");
+
+    StoreException refused = assertThrows(StoreException.class,
+        () -> JdbcLeaseStore.builder(dataSource()).tablePrefix(prefix).build());
+    assertTrue(refused.getMessage().contains("at version 1, older than version 2"),
+        refused.getMessage());
+    assertTrue(refused.getMessage().contains(expectedDialect().schemaResourceDirectory()
+        + "/V2__lease_limit_locks.sql"), refused.getMessage());
+
+    JdbcLeaseStore upgraded = JdbcLeaseStore.builder(dataSource()).tablePrefix(prefix)
+        .createSchema(true).build();
+
+    assertEquals(active("from-v1", "s", T0), upgraded.find("from-v1").orElseThrow());
+    Set<LeaseState> live = EnumSet.of(LeaseState.ACTIVE, LeaseState.PENDING);
+    assertFalse(upgraded.insertWithinLimit(active("over", "s", T0), live, 1), "limit of 1 is full");
+    assertTrue(upgraded.insertWithinLimit(active("within", "s", T0), live, 2), "room for a second");
+    assertEquals(Schema.CURRENT_VERSION, new Schema(Dialect.of(expectedDialect()),
+        new Tables(prefix), new Transactions(dataSource())).installedVersion());
+  }
+
+  @Test
+  void aLimitedCreateMakesTheLockRowAgainIfADbaDeletedIt() throws SQLException {
+    Set<LeaseState> live = EnumSet.of(LeaseState.ACTIVE);
+    assertTrue(store.insertWithinLimit(active("first", "s", T0), live, 2));
+    execute("DELETE FROM " + store.tablePrefix() + "secret_locks");
+
+    assertTrue(store.insertWithinLimit(active("second", "s", T0), live, 2));
+    assertFalse(store.insertWithinLimit(active("third", "s", T0), live, 2));
+    assertEquals(2, store.count("s", live));
   }
 
   @Test

@@ -136,19 +136,42 @@ public final class MemoryLeaseStore implements LeaseStore {
     writeLock.lock();
     try {
       ensureOpen();
-      LeaseId id = LeaseId.of(lease.id());
-      if (leases.containsKey(id)) {
-        throw new ConflictException("a lease with id '" + lease.id() + "' is stored already");
-      }
-      SecretIndex secret = secrets.computeIfAbsent(lease.secretName(), SecretIndex::new);
-      // One String instance of the name is shared by all its leases.
-      StoredLease stored = new StoredLease(lease, id, secret.name);
-      leases.put(stored.id, stored);
-      secret.add(stored.id, stored.state);
-      index(stored);
+      store(lease, LeaseId.of(lease.id()));
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /** {@inheritDoc} Counted and stored under the write lock, which every insert takes. */
+  @Override
+  public boolean insertWithinLimit(Lease lease, Set<LeaseState> counted, long limit) {
+    require(lease, "lease");
+    require(counted, "counted");
+    requirePositive(limit, "limit");
+    writeLock.lock();
+    try {
+      ensureOpen();
+      if (count(lease.secretName(), counted) >= limit) {
+        return false;
+      }
+      store(lease, LeaseId.of(lease.id()));
+      return true;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Adds a new lease and indexes it. Called under the write lock only. */
+  private void store(Lease lease, LeaseId id) {
+    if (leases.containsKey(id)) {
+      throw new ConflictException("a lease with id '" + lease.id() + "' is stored already");
+    }
+    SecretIndex secret = secrets.computeIfAbsent(lease.secretName(), SecretIndex::new);
+    // One String instance of the name is shared by all its leases.
+    StoredLease stored = new StoredLease(lease, id, secret.name);
+    leases.put(stored.id, stored);
+    secret.add(stored.id, stored.state);
+    index(stored);
   }
 
   @Override
@@ -434,7 +457,7 @@ public final class MemoryLeaseStore implements LeaseStore {
     }
   }
 
-  private static void requirePositive(int value, String field) {
+  private static void requirePositive(long value, String field) {
     if (value < 1) {
       throw new InvalidRequestException(field, "must be at least 1; was " + value);
     }

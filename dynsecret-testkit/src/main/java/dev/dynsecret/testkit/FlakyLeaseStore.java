@@ -128,6 +128,11 @@ public final class FlakyLeaseStore implements LeaseStore {
   }
 
   @Override
+  public boolean insertWithinLimit(Lease lease, Set<LeaseState> counted, long limit) {
+    return call("insert", true, () -> delegate.insertWithinLimit(lease, counted, limit));
+  }
+
+  @Override
   public Optional<Lease> find(String id) {
     return call("find", false, () -> delegate.find(id));
   }

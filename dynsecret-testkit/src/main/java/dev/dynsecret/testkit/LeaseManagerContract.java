@@ -37,15 +37,18 @@ import dev.dynsecret.spi.ProviderConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -208,6 +211,46 @@ public abstract class LeaseManagerContract {
 
       manager.revoke(second);
       assertEquals(LeaseState.ACTIVE, manager.create("limited").lease().state(), "room again");
+    }
+
+    /**
+     * Three nodes sharing the store, four threads each, all creating at once under a limit of 25:
+     * exactly 25 leases exist afterwards, and no credential was made for a refused create.
+     */
+    @Test
+    void nodesCreatingAtOnceNeverPassTheLeaseLimitTogether() {
+      int limit = 25;
+      List<LeaseManager> nodes = new ArrayList<>(List.of(manager, newManager("node-b"),
+          newManager("node-c")));
+      for (LeaseManager node : nodes) {
+        node.register(definition("limited").leaseLimit(limit).build());
+      }
+      List<Callable<int[]>> creators = new ArrayList<>();
+      for (int t = 0; t < 12; t++) {
+        LeaseManager node = nodes.get(t % nodes.size());
+        creators.add(() -> {
+          int[] createdAndRefused = new int[2];
+          for (int i = 0; i < 10; i++) {
+            try {
+              node.create("limited");
+              createdAndRefused[0]++;
+            } catch (LeaseLimitExceededException e) {
+              createdAndRefused[1]++;
+            }
+          }
+          return createdAndRefused;
+        });
+      }
+
+      List<int[]> results = ManyNodes.atOnce(creators);
+
+      int created = results.stream().mapToInt(r -> r[0]).sum();
+      int refused = results.stream().mapToInt(r -> r[1]).sum();
+      assertEquals(limit, created, "creates that succeeded");
+      assertEquals(120 - limit, refused, "creates refused");
+      assertEquals(limit, store.count("limited", EnumSet.of(LeaseState.ACTIVE)), "active leases");
+      assertEquals(limit, store.count("limited", EnumSet.allOf(LeaseState.class)), "leases stored");
+      assertEquals(limit, provider.createCalls(), "credentials the provider was asked for");
     }
 
     @Test
@@ -527,6 +570,75 @@ public abstract class LeaseManagerContract {
     }
 
     @Test
+    void aRevocationWhoseFinalWriteLosesItsAnswerIsStillReportedToTheCallerAndListeners() {
+      String id = manager.create(SECRET).lease().id();
+      LeaseManager fragile = managerOver(losingOneAnswer(LeaseState.REVOKED, true));
+
+      Lease revoked = fragile.revoke(id);
+
+      assertEquals(LeaseState.REVOKED, revoked.state());
+      assertEquals(RevokeReason.MANUAL, revoked.revokeReason());
+      assertEquals(revoked, manager.get(id), "what the caller got is what is stored");
+      assertTrue(events.steps().contains("revoked " + id), events.steps().toString());
+      assertEquals(1, provider.revokeCalls(id));
+    }
+
+    @Test
+    void anExpiryWhoseFinalWriteLosesItsAnswerIsStillHeardByListeners() {
+      String id = manager.create(SECRET, Duration.ofMinutes(1)).lease().id();
+      LeaseManager fragile = managerOver(losingOneAnswer(LeaseState.REVOKED, true));
+      clock.advance(Duration.ofMinutes(2));
+
+      assertEquals(1, fragile.processDue());
+
+      assertEquals(RevokeReason.EXPIRED, manager.get(id).revokeReason());
+      assertTrue(events.steps().contains("expired " + id), events.steps().toString());
+    }
+
+    @Test
+    void aFinalWriteThatTrulyFailedIsNotReportedAndIsDoneAgainOnceTheClaimLapses() {
+      String id = manager.create(SECRET).lease().id();
+      LeaseManager fragile = managerOver(losingOneAnswer(LeaseState.REVOKED, false));
+
+      StoreException e = assertThrows(StoreException.class, () -> fragile.revoke(id));
+
+      assertTrue(e.getMessage().contains("simulated"), e.getMessage());
+      assertEquals(LeaseState.ACTIVE, manager.get(id).state(), "the write did not happen");
+      assertTrue(manager.get(id).revocationPending(), "still held by the node that failed");
+      assertFalse(events.steps().contains("revoked " + id), "no event for a write that failed");
+
+      clock.advance(Duration.ofHours(1));
+      assertEquals(1, fragile.processDue());
+
+      assertEquals(LeaseState.REVOKED, manager.get(id).state());
+      assertEquals(RevokeReason.MANUAL, manager.get(id).revokeReason());
+      assertEquals(1, events.steps().stream().filter(("revoked " + id)::equals).count());
+      assertEquals(2, provider.revokeCalls(id), "deleted again: a second delete is a success");
+    }
+
+    /**
+     * A store whose first write of a lease into {@code state} fails: after taking effect (its
+     * answer lost) if {@code takesEffect}, else before.
+     */
+    private LeaseStore losingOneAnswer(LeaseState state, boolean takesEffect) {
+      AtomicBoolean failed = new AtomicBoolean();
+      return new ForwardingStore(store) {
+        @Override
+        public Lease update(Lease lease) {
+          boolean fail = lease.state() == state && failed.compareAndSet(false, true);
+          if (fail && !takesEffect) {
+            throw new StoreException("connection refused (simulated)");
+          }
+          Lease stored = super.update(lease);
+          if (fail) {
+            throw new StoreException("connection lost after the commit (simulated)");
+          }
+          return stored;
+        }
+      };
+    }
+
+    @Test
     void backgroundWorkRidesOutAStoreOutageAndThenExpiresEveryDueLease() throws Exception {
       List<String> shortLived = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
@@ -551,8 +663,8 @@ public abstract class LeaseManagerContract {
       assertEquals(shortLived.size(), leasesIn(LeaseState.ACTIVE).size(), "nothing expires while down");
       flaky.down(false).failShare(0.3);
       // Claims whose answer was lost lapse only as time passes: move the clock while waiting. An
-      // expiry whose final write lost its answer is stored but heard by no listener, so the store
-      // is what is checked; the events only wake the loop early.
+      // expiry whose final write lost its answer and could not be read back either is stored but
+      // heard by no listener, so the store is what is checked; the events only wake the loop early.
       for (int i = 0; i < 600 && !leasesIn(LeaseState.ACTIVE).isEmpty(); i++) {
         expiredEvents.await(50, TimeUnit.MILLISECONDS);
         clock.advance(Duration.ofMinutes(1));
@@ -1130,7 +1242,7 @@ public abstract class LeaseManagerContract {
   /** A manager of {@link #SECRET} over {@code fragileStore}; closed after the test. */
   private LeaseManager managerOver(LeaseStore fragileStore) {
     LeaseManager fragile = LeaseManager.builder().store(fragileStore).provider(provider)
-        .discoverProviders(false).clock(clock).nodeId("node-f").build();
+        .discoverProviders(false).clock(clock).nodeId("node-f").listener(events).build();
     extraManagers.add(fragile);
     fragile.register(definition(SECRET).build());
     return fragile;
@@ -1145,6 +1257,7 @@ public abstract class LeaseManagerContract {
     }
 
     @Override public void insert(Lease lease) { delegate.insert(lease); }
+    @Override public boolean insertWithinLimit(Lease lease, Set<LeaseState> counted, long limit) { return delegate.insertWithinLimit(lease, counted, limit); }
     @Override public java.util.Optional<Lease> find(String id) { return delegate.find(id); }
     @Override public Lease update(Lease lease) { return delegate.update(lease); }
     @Override public Page<Lease> query(LeaseQuery query) { return delegate.query(query); }

@@ -2,6 +2,7 @@ package dev.dynsecret.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -716,6 +717,120 @@ public abstract class LeaseStoreContract {
     assertEquals(4, store.purgeRevokedBefore(NOW, 100));
     assertEquals(0, store.count("orders-api", Set.of(LeaseState.REVOKED)), "after purge");
     assertEquals(6, store.count("orders-api", ALL_STATES), "after purge");
+  }
+
+  // ======================================================================== insertWithinLimit
+
+  private static final Set<LeaseState> LIVE = EnumSet.of(LeaseState.PENDING, LeaseState.ACTIVE);
+
+  @Test
+  void insertWithinLimitStoresUntilTheLimitThenRefusesAndStoresNothing() {
+    Lease first = lease("orders-api", LeaseState.PENDING).build();
+    Lease second = lease("orders-api", LeaseState.ACTIVE).build();
+    Lease third = lease("orders-api", LeaseState.PENDING).build();
+
+    assertTrue(store.insertWithinLimit(first, LIVE, 2), "first of 2");
+    assertTrue(store.insertWithinLimit(second, LIVE, 2), "second of 2");
+    assertFalse(store.insertWithinLimit(third, LIVE, 2), "third of 2");
+
+    assertLease(first, found(first.id()));
+    assertLease(second, found(second.id()));
+    assertEquals(Optional.empty(), store.find(third.id()), "the refused lease");
+    assertEquals(2, store.count("orders-api", ALL_STATES));
+  }
+
+  @Test
+  void insertWithinLimitCountsOnlyTheGivenStatesOfTheSameSecret() {
+    insertShuffled(
+        leases("orders-api", LeaseState.REVOKED, 4),
+        leases("orders-api", LeaseState.REVOCATION_FAILED, 2),
+        leases("billing-api", LeaseState.ACTIVE, 5));
+    store.insert(lease("orders-api", LeaseState.ACTIVE).build());
+
+    assertTrue(store.insertWithinLimit(lease("orders-api", LeaseState.PENDING).build(), LIVE, 2),
+        "revoked, failed and other secrets' leases do not count");
+    assertFalse(store.insertWithinLimit(lease("orders-api", LeaseState.PENDING).build(), LIVE, 2),
+        "two live leases now");
+    assertTrue(store.insertWithinLimit(lease("billing-api", LeaseState.PENDING).build(),
+        EnumSet.of(LeaseState.PENDING), 1), "only PENDING counted, none stored");
+  }
+
+  @Test
+  void insertWithinLimitMakesRoomAgainWhenALeaseLeavesTheCountedStates() {
+    Lease live = lease("orders-api", LeaseState.ACTIVE).build();
+    assertTrue(store.insertWithinLimit(live, LIVE, 1));
+    assertFalse(store.insertWithinLimit(lease("orders-api", LeaseState.PENDING).build(), LIVE, 1));
+
+    store.update(revoke(live, NOW));
+
+    Lease next = lease("orders-api", LeaseState.PENDING).build();
+    assertTrue(store.insertWithinLimit(next, LIVE, 1), "room after the revocation");
+    assertLease(next, found(next.id()));
+  }
+
+  @Test
+  void insertWithinLimitOfAnIdStoredAlreadyConflictsAndKeepsTheStoredLease() {
+    Lease stored = lease("orders-api", LeaseState.ACTIVE).build();
+    store.insert(stored);
+    Lease sameId = lease("orders-api", LeaseState.PENDING).id(stored.id()).build();
+
+    assertThrows(ConflictException.class, () -> store.insertWithinLimit(sameId, LIVE, 5));
+
+    assertLease(stored, found(stored.id()));
+    assertEquals(1, store.count("orders-api", ALL_STATES));
+  }
+
+  @Test
+  void insertWithinLimitRejectsALimitBelowOneAndStoresNothing() {
+    Lease lease = lease("orders-api", LeaseState.PENDING).build();
+
+    assertRejected("limit", () -> store.insertWithinLimit(lease, LIVE, 0));
+    assertRejected("limit", () -> store.insertWithinLimit(lease, LIVE, -3));
+
+    assertEquals(Optional.empty(), store.find(lease.id()));
+  }
+
+  /**
+   * Sixteen threads inserting 240 leases of one secret at once with a limit of 40, while a few
+   * others insert another secret's leases unlimited: exactly 40 are stored, every one reported.
+   */
+  @Test
+  void concurrentInsertsWithinLimitNeverPassIt() throws Exception {
+    int limit = 40;
+    int threads = 16;
+    int perThread = 15;
+    List<List<Lease>> work = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      work.add(leases("orders-api", LeaseState.PENDING, perThread));
+    }
+    List<Lease> unlimited = leases("billing-api", LeaseState.PENDING, 60);
+    List<Callable<List<String>>> tasks = new ArrayList<>();
+    for (List<Lease> mine : work) {
+      tasks.add(() -> {
+        List<String> stored = new ArrayList<>();
+        for (Lease lease : mine) {
+          if (store.insertWithinLimit(lease, LIVE, limit)) {
+            stored.add(lease.id());
+          }
+        }
+        return stored;
+      });
+    }
+    for (int t = 0; t < 3; t++) {
+      List<Lease> mine = unlimited.subList(t * 20, (t + 1) * 20);
+      tasks.add(() -> {
+        mine.forEach(store::insert);
+        return List.of();
+      });
+    }
+
+    List<String> reported = runTogether(tasks).stream().flatMap(List::stream).sorted().toList();
+
+    assertEquals(limit, reported.size(), "inserts reported as stored");
+    List<String> stored = new ArrayList<>();
+    store.query(LeaseQuery.bySecret("orders-api", 1_000)).items().forEach(l -> stored.add(l.id()));
+    assertIds(reported, stored, "leases of orders-api stored");
+    assertEquals(60, store.count("billing-api", ALL_STATES), "unlimited inserts alongside");
   }
 
   // ======================================================================== purgeRevokedBefore

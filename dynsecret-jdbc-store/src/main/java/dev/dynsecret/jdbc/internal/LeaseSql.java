@@ -24,6 +24,10 @@ public final class LeaseSql {
   public final String claimUpdate;
   /** Deletes old revoked leases, a limited number at a time. */
   public final String purge;
+  /** Makes a dynamic secret's lock row (a duplicate key means it exists). */
+  public final String makeSecretLock;
+  /** Locks a dynamic secret's row until the transaction ends; returns it if it exists. */
+  public final String lockSecret;
   private final Tables tables;
   private final Dialect dialect;
 
@@ -41,6 +45,9 @@ public final class LeaseSql {
     claimSelect = dialect.claimSelectSql(tables);
     claimUpdate = dialect.claimUpdateSql(tables);
     purge = dialect.purgeSql(tables);
+    makeSecretLock = "INSERT INTO " + tables.secretLocks() + " (secret_name) VALUES (?)";
+    lockSecret = "SELECT secret_name FROM " + tables.secretLocks() + " WHERE secret_name = ?"
+        + " FOR UPDATE";
   }
 
   /**

@@ -23,7 +23,7 @@ public final class Schema {
   private static final Logger log = LoggerFactory.getLogger(Schema.class);
 
   /** The scripts, in order; script {@code n} brings the schema from version n - 1 to n. */
-  private static final List<String> SCRIPTS = List.of("V1__leases.sql");
+  private static final List<String> SCRIPTS = List.of("V1__leases.sql", "V2__lease_limit_locks.sql");
 
   /** The schema version this code reads and writes. */
   public static final int CURRENT_VERSION = SCRIPTS.size();
@@ -149,8 +149,8 @@ public final class Schema {
         statement.execute(sql);
       }
     }
-    log.info("Lease store schema on {}: applied {} (tables {} and {})", dialect, resource,
-        tables.leases(), tables.schemaVersion());
+    log.info("Lease store schema on {}: applied {} (table prefix '{}')", dialect, resource,
+        tables.prefix());
   }
 
   /** The statements of a script: comments dropped, split at each {@code ;} that ends a line. */

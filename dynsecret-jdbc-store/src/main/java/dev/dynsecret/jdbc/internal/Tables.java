@@ -34,6 +34,11 @@ public record Tables(String prefix) {
     return prefix + "schema_version";
   }
 
+  /** One row per dynamic secret with a lease limit, locked while a create counts and inserts. */
+  public String secretLocks() {
+    return prefix + "secret_locks";
+  }
+
   /** The index that claiming due work scans. */
   public String dueIndex() {
     return prefix + "leases_due_idx";
