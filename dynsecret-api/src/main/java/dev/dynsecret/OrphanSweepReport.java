@@ -21,6 +21,11 @@ import java.util.List;
  * @param deleted how many orphans were deleted (0 on a dry run)
  * @param failed how many orphans could not be deleted now
  * @param message why the sweep was unsupported, or the last deletion error; null otherwise
+ * @param vanished ids of active leases whose credential the provider no longer lists: deleted
+ *     behind the library's back (by hand, or by another tool), so the secret the caller holds no
+ *     longer works. Only leases older than the pending grace period when the listing began are
+ *     judged. Reported, never changed: such a lease expires or is revoked as usual, and its delete
+ *     then finds nothing, which counts as success.
  */
 public record OrphanSweepReport(
     String secretName,
@@ -33,15 +38,18 @@ public record OrphanSweepReport(
     List<ManagedCredential> orphans,
     int deleted,
     int failed,
-    String message) {
+    String message,
+    List<String> vanished) {
 
-  /** Copies the list. */
+  /** Copies the lists. */
   public OrphanSweepReport {
     orphans = List.copyOf(orphans);
+    vanished = List.copyOf(vanished);
   }
 
   /** The report for a provider that cannot list its credentials. */
   public static OrphanSweepReport unsupported(String secretName, boolean dryRun, String why) {
-    return new OrphanSweepReport(secretName, false, dryRun, 0, 0, 0, 0, List.of(), 0, 0, why);
+    return new OrphanSweepReport(secretName, false, dryRun, 0, 0, 0, 0, List.of(), 0, 0, why,
+        List.of());
   }
 }

@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,6 +60,8 @@ public final class LeaseEngine {
       EnumSet.of(LeaseState.PENDING, LeaseState.ACTIVE);
 
   private static final int WRITE_RETRIES = 5;
+  /** Leases read per store query when going through many. */
+  private static final int PAGE_SIZE = 500;
 
   private final EngineSettings settings;
   private final LeaseStore store;
@@ -162,7 +165,7 @@ public final class LeaseEngine {
     int total = 0;
     int failed = 0;
     String lastError = null;
-    LeaseQuery query = LeaseQuery.bySecret(secretName, 500).withStates(UNFINISHED);
+    LeaseQuery query = LeaseQuery.bySecret(secretName, PAGE_SIZE).withStates(UNFINISHED);
     while (true) {
       Page<Lease> page = store.query(query);
       for (Lease lease : page.items()) {
@@ -688,7 +691,7 @@ public final class LeaseEngine {
     int reconciled = 0;
     int inFlight = 0;
     int failed = 0;
-    LeaseQuery query = LeaseQuery.all(500).withStates(EnumSet.of(LeaseState.PENDING));
+    LeaseQuery query = LeaseQuery.all(PAGE_SIZE).withStates(EnumSet.of(LeaseState.PENDING));
     while (true) {
       Page<Lease> page = store.query(query);
       for (Lease lease : page.items()) {
@@ -742,6 +745,7 @@ public final class LeaseEngine {
    */
   public OrphanSweepReport sweepOrphans(String secretName, boolean dryRun) {
     BoundSecret<?> bound = requireSecret(secretName);
+    Instant listingStarted = now();
     List<ManagedCredential> listed;
     try {
       listed = bound.list();
@@ -791,14 +795,51 @@ public final class LeaseEngine {
             secretName, lastError);
       }
     }
+    List<String> vanished = activeWithoutCredential(secretName, listed, listingStarted);
     OrphanSweepReport report = new OrphanSweepReport(secretName, true, dryRun, listed.size(),
-        tracked, tooYoung, undated, orphans, deleted, failed, lastError);
+        tracked, tooYoung, undated, orphans, deleted, failed, lastError, vanished);
     if (!orphans.isEmpty()) {
       log.info("Orphan sweep of '{}' ({}): {} listed, {} orphaned, {} deleted, {} failed",
           secretName, dryRun ? "dry run" : "deleting", listed.size(), orphans.size(), deleted,
           failed);
     }
+    if (!vanished.isEmpty()) {
+      log.warn("Orphan sweep of '{}': {} active lease(s) whose credential the provider no longer"
+          + " lists, deleted outside dynsecret; their secrets no longer work: {}", secretName,
+          vanished.size(), vanished.size() <= 10 ? vanished
+              : vanished.subList(0, 10) + " and " + (vanished.size() - 10) + " more");
+    }
     return report;
+  }
+
+  /**
+   * The active leases of {@code secretName} whose credential is not among {@code listed}. Only
+   * leases created a pending grace period before the listing started are judged: an older
+   * create has finished (or been reconciled), so its credential existed before the listing and
+   * would have been listed. Leases being revoked are left out: their credential may be gone
+   * already, by this library's own hand.
+   */
+  private List<String> activeWithoutCredential(String secretName, List<ManagedCredential> listed,
+      Instant listingStarted) {
+    Set<String> listedLeases = new HashSet<>();
+    listed.forEach(credential -> listedLeases.add(credential.leaseId()));
+    Instant judgedBefore = listingStarted.minus(settings.pendingGrace());
+    List<String> vanished = new ArrayList<>();
+    LeaseQuery query = LeaseQuery.bySecret(secretName, PAGE_SIZE)
+        .withStates(EnumSet.of(LeaseState.ACTIVE));
+    while (true) {
+      Page<Lease> page = store.query(query);
+      for (Lease lease : page.items()) {
+        if (!lease.revocationPending() && lease.createdAt().isBefore(judgedBefore)
+            && !listedLeases.contains(lease.id())) {
+          vanished.add(lease.id());
+        }
+      }
+      if (!page.hasNext()) {
+        return vanished;
+      }
+      query = query.after(page.nextCursor());
+    }
   }
 
   /** Sweeps every registered secret whose provider can list; one secret's failure stops none. */

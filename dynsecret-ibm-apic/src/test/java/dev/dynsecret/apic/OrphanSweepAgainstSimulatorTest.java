@@ -105,6 +105,7 @@ class OrphanSweepAgainstSimulatorTest {
     assertEquals(Set.of(forced.id(), unknownA, unknownB), leaseIds(dryRun.orphans()));
     assertEquals(0, dryRun.deleted());
     assertEquals(8, apic.liveCredentialCount(), "a dry run deletes nothing");
+    assertEquals(List.of(), dryRun.vanished(), "every active lease's credential was listed");
 
     OrphanSweepReport swept = leases.sweepOrphans(SECRET, false);
 
@@ -119,7 +120,7 @@ class OrphanSweepAgainstSimulatorTest {
   @Test
   void anApplicationThatIsGoneHasNoCredentialsToSweep() {
     LeaseManager leases = manager("node-1");
-    leases.create(SECRET);
+    Lease lease = leases.create(SECRET).lease();
     apic.removeApp(apic.seed().consumerOrg().name(), apic.seed().app().name());
 
     OrphanSweepReport report = leases.sweepOrphans(SECRET, false);
@@ -127,6 +128,11 @@ class OrphanSweepAgainstSimulatorTest {
     assertTrue(report.supported());
     assertEquals(0, report.listed());
     assertEquals(0, report.deleted());
+    assertEquals(List.of(), report.vanished(), "too young to judge yet");
+
+    clock.advance(Duration.ofMinutes(6));
+    assertEquals(List.of(lease.id()), leases.sweepOrphans(SECRET, true).vanished(),
+        "its credential went with the application");
   }
 
   private static Set<String> leaseIds(List<ManagedCredential> credentials) {

@@ -443,6 +443,32 @@ public abstract class LeaseManagerContract {
     }
 
     @Test
+    void theSweepReportsActiveLeasesWhoseCredentialWasDeletedOutsideTheLibrary() {
+      Lease gone = manager.create(SECRET, Duration.ofHours(1)).lease();
+      Lease kept = manager.create(SECRET, Duration.ofHours(1)).lease();
+      Lease beingRevoked = manager.create(SECRET, Duration.ofHours(1)).lease();
+      clock.advance(Duration.ofMinutes(6)); // past the 5-minute pending grace period
+      Lease young = manager.create(SECRET, Duration.ofHours(1)).lease();
+      assertTrue(provider.deleteBehindTheLibrarysBack(gone.id()));
+      assertTrue(provider.deleteBehindTheLibrarysBack(young.id()));
+      // A revocation another node has under way: its credential is gone by the library's hand.
+      Lease held = store.find(beingRevoked.id()).orElseThrow();
+      store.update(held.toBuilder().revokeReason(RevokeReason.MANUAL).claimedBy("node-x")
+          .dueAt(now().plus(Duration.ofMinutes(5))).build());
+      assertTrue(provider.deleteBehindTheLibrarysBack(beingRevoked.id()));
+
+      OrphanSweepReport report = manager.sweepOrphans(SECRET, true);
+
+      assertEquals(List.of(gone.id()), report.vanished(),
+          "only the old enough, active, not-being-revoked lease without its credential");
+      assertEquals(LeaseState.ACTIVE, manager.get(gone.id()).state(), "reported, not changed");
+      assertEquals(LeaseState.REVOKED, manager.revoke(gone.id()).state(),
+          "revoking it still works: the delete finds nothing");
+      assertTrue(provider.isLive(kept.id()));
+      assertEquals(List.of(), manager.sweepOrphans(SECRET, true).vanished());
+    }
+
+    @Test
     void anOrphanWhoseDeletionFailsIsReportedAndDeletedNextTime() {
       String lost = leaseIdMadeAt(now().minus(Duration.ofHours(2)));
       provider.plantCredential(lost);

@@ -224,6 +224,16 @@ public final class RecordingProvider implements DynamicSecretProvider<ProviderCo
     return externalId;
   }
 
+  /**
+   * Deletes the lease's credential without the library knowing, as an administrator deleting it
+   * by hand would; for testing that the sweep reports the lease.
+   *
+   * @return whether there was such a credential
+   */
+  public boolean deleteBehindTheLibrarysBack(String leaseId) {
+    return liveByName.remove("dynsecret-" + leaseId) != null;
+  }
+
   /** Whether {@link #list} works (default) or throws as a provider without listing does. */
   public RecordingProvider supportListing(boolean supported) {
     this.listingSupported = supported;
