@@ -74,11 +74,7 @@ final class ApicFigures {
       // The provider alone (no engine, no store): splits the library's cost into its two parts.
       ApiConnectProvider provider = new ApiConnectProvider();
       ApicConnection handle = provider.connect(apic.config());
-      Runnable providerOnly = () -> {
-        Lease lease = ExpiryFigures.activeLease(ExpiryFigures.T0.plusSeconds(3600));
-        String externalId = provider.create(handle, lease).externalId();
-        provider.revoke(handle, lease.toBuilder().externalId(externalId).build());
-      };
+      Runnable providerOnly = providerAlone(provider, handle);
       for (int i = 0; i < warmup; i++) {
         library.run();
         providerOnly.run();
@@ -111,6 +107,15 @@ final class ApicFigures {
           String.format("| 2 | same run: mean | library %.0f µs, bare %.0f µs → %.2f× | | |",
               l.meanMicros(), b.meanMicros(), l.meanMicros() / b.meanMicros()));
     }
+  }
+
+  /** Create + revoke through the APIC provider called directly: no engine, no store. */
+  private static Runnable providerAlone(ApiConnectProvider provider, ApicConnection handle) {
+    return () -> {
+      Lease lease = ExpiryFigures.activeLease(ExpiryFigures.T0.plusSeconds(3600));
+      String externalId = provider.create(handle, lease).externalId();
+      provider.revoke(handle, lease.toBuilder().externalId(externalId).build());
+    };
   }
 
   private static void time(Runnable work, long[] into, int offset, int count) {
@@ -150,11 +155,7 @@ final class ApicFigures {
       ApicConnection handle = provider.connect(apic.config());
       Map<String, Runnable> contenders = new LinkedHashMap<>();
       contenders.put("library", () -> manager.revoke(manager.create(SECRET).lease().id()));
-      contenders.put("provider alone", () -> {
-        Lease lease = ExpiryFigures.activeLease(ExpiryFigures.T0.plusSeconds(3600));
-        String externalId = provider.create(handle, lease).externalId();
-        provider.revoke(handle, lease.toBuilder().externalId(externalId).build());
-      });
+      contenders.put("provider alone", providerAlone(provider, handle));
       contenders.put("bare", apic::bareCreateAndRevoke);
       int rounds = warmUp(contenders, callers, window, maxRounds);
       Map<String, Load> result = new LinkedHashMap<>();

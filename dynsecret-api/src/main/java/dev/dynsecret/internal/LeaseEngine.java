@@ -265,12 +265,11 @@ public final class LeaseEngine {
     }
     int limit = definition.leaseLimit().getAsInt();
     if (!store.insertWithinLimit(pending, COUNTED_AGAINST_LIMIT, limit)) {
-      throw new LeaseLimitExceededException("dynamic secret '" + definition.name() + "' has "
-          + limit + " pending or active leases already, its limit is " + limit
-          + "; revoke a lease or raise leaseLimit");
+      throw new LeaseLimitExceededException("dynamic secret '" + definition.name()
+          + "' has reached its lease limit of " + limit + " pending or active leases; revoke a"
+          + " lease or raise leaseLimit");
     }
   }
-
 
   /**
    * The provider failed to create. A definitive failure made nothing, so the lease is closed at

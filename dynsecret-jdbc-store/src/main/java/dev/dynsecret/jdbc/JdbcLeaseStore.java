@@ -324,6 +324,9 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   private long count(Connection connection, String secretName, Set<LeaseState> states)
       throws SQLException {
+    if (states.isEmpty()) {
+      return 0; // IN () is not SQL
+    }
     try (PreparedStatement count = connection.prepareStatement(sql.count(states.size()))) {
       int i = 1;
       count.setString(i++, secretName);

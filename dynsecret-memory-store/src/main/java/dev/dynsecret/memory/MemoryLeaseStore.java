@@ -136,7 +136,7 @@ public final class MemoryLeaseStore implements LeaseStore {
     writeLock.lock();
     try {
       ensureOpen();
-      store(lease, LeaseId.of(lease.id()));
+      store(lease);
     } finally {
       writeLock.unlock();
     }
@@ -154,7 +154,7 @@ public final class MemoryLeaseStore implements LeaseStore {
       if (count(lease.secretName(), counted) >= limit) {
         return false;
       }
-      store(lease, LeaseId.of(lease.id()));
+      store(lease);
       return true;
     } finally {
       writeLock.unlock();
@@ -162,7 +162,8 @@ public final class MemoryLeaseStore implements LeaseStore {
   }
 
   /** Adds a new lease and indexes it. Called under the write lock only. */
-  private void store(Lease lease, LeaseId id) {
+  private void store(Lease lease) {
+    LeaseId id = LeaseId.of(lease.id());
     if (leases.containsKey(id)) {
       throw new ConflictException("a lease with id '" + lease.id() + "' is stored already");
     }

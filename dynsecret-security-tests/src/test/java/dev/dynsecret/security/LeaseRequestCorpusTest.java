@@ -122,7 +122,7 @@ class LeaseRequestCorpusTest {
         f.manager.create(Fixture.EXISTING);
       }
     }, f -> f.manager.create(Fixture.EXISTING), LeaseLimitExceededException.class, null,
-        "its limit is 5"));
+        "has reached its lease limit of 5"));
     return cases;
   }
 

@@ -207,7 +207,7 @@ public abstract class LeaseManagerContract {
 
       LeaseLimitExceededException e =
           assertThrows(LeaseLimitExceededException.class, () -> manager.create("limited"));
-      assertTrue(e.getMessage().contains("its limit is 2"), e.getMessage());
+      assertTrue(e.getMessage().contains("has reached its lease limit of 2"), e.getMessage());
 
       manager.revoke(second);
       assertEquals(LeaseState.ACTIVE, manager.create("limited").lease().state(), "room again");

@@ -753,6 +753,8 @@ public abstract class LeaseStoreContract {
         "two live leases now");
     assertTrue(store.insertWithinLimit(lease("billing-api", LeaseState.PENDING).build(),
         EnumSet.of(LeaseState.PENDING), 1), "only PENDING counted, none stored");
+    assertTrue(store.insertWithinLimit(lease("orders-api", LeaseState.PENDING).build(),
+        EnumSet.noneOf(LeaseState.class), 1), "no state counted: nothing counts");
   }
 
   @Test
