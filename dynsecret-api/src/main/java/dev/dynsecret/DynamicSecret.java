@@ -2,7 +2,6 @@ package dev.dynsecret;
 
 import dev.dynsecret.internal.Durations;
 import dev.dynsecret.internal.Texts;
-import dev.dynsecret.spi.ProviderConfig;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalInt;

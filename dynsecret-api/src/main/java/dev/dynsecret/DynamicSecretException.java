@@ -6,16 +6,16 @@ package dev.dynsecret;
  *
  * <p>No message of this hierarchy ever contains secret data, provider credentials or tokens.
  */
-public class DynamicSecretException extends RuntimeException {
+public abstract class DynamicSecretException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** With a message that names what failed (never secrets). */
-  public DynamicSecretException(String message) {
+  protected DynamicSecretException(String message) {
     super(message);
   }
 
   /** With a message that names what failed (never secrets) and the underlying cause. */
-  public DynamicSecretException(String message, Throwable cause) {
+  protected DynamicSecretException(String message, Throwable cause) {
     super(message, cause);
   }
 }

@@ -19,6 +19,16 @@ public class InvalidRequestException extends DynamicSecretException {
     this.field = field;
   }
 
+  /**
+   * @param field the name of the offending field, as the user spelled it in configuration
+   * @param rule what the field must satisfy, phrased to follow the field name
+   * @param cause what revealed the problem
+   */
+  public InvalidRequestException(String field, String rule, Throwable cause) {
+    super(field + ": " + rule, cause);
+    this.field = field;
+  }
+
   /** The name of the field that broke a rule. */
   public String field() {
     return field;

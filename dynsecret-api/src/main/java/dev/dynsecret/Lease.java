@@ -3,13 +3,12 @@ package dev.dynsecret;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One generated credential and its lifetime. A lease never holds secret data: only what is needed
- * to find, renew and revoke the credential, and the history of what happened to it.
- *
- * <p>Leases are immutable; every change is a new {@code Lease} written to the {@link
- * dev.dynsecret.spi.LeaseStore} with a compare-and-set on {@link #version()}.
+ * One generated credential and its lifetime, as {@link LeaseManager} reports it. A lease never
+ * holds secret data: only what is needed to find, renew and revoke the credential, and the history
+ * of what happened to it. It is a snapshot; ask the manager again for the current state.
  *
  * @param id unique id, time-ordered, lowercase letters, digits and {@code -}
  * @param secretName the dynamic secret the lease belongs to
@@ -21,35 +20,26 @@ import java.util.Objects;
  * @param renewedAt the last renewal, or null
  * @param revokedAt when it became {@link LeaseState#REVOKED}, or null
  * @param revokeReason why revocation was asked for, or null while none was
- * @param revokedBy the node that finished the revocation, or null
  * @param revocationAttempts failed revocation attempts so far
  * @param nextAttemptAt when the next revocation attempt is due, or null
  * @param lastError the last failure, as text without secrets, or null
  * @param metadata non-secret details the provider recorded (for example the credential name)
- * @param version incremented by the store on every write
- * @param dueAt when the engine next has work to do on this lease (expiry, a retry, reconciling a
- *     pending create, or the end of a claim), or null when nothing is left to do
- * @param claimedBy the node working on this lease now, or null; a claim lasts until {@code dueAt}
  */
 public record Lease(
     String id,
     String secretName,
-    String externalId,
+    @Nullable String externalId,
     LeaseState state,
     Instant createdAt,
     Instant expiresAt,
     Instant hardLimitAt,
-    Instant renewedAt,
-    Instant revokedAt,
-    RevokeReason revokeReason,
-    String revokedBy,
+    @Nullable Instant renewedAt,
+    @Nullable Instant revokedAt,
+    @Nullable RevokeReason revokeReason,
     int revocationAttempts,
-    Instant nextAttemptAt,
-    String lastError,
-    Map<String, String> metadata,
-    long version,
-    Instant dueAt,
-    String claimedBy) {
+    @Nullable Instant nextAttemptAt,
+    @Nullable String lastError,
+    Map<String, String> metadata) {
 
   /** Checks that required components are present; copies metadata. */
   public Lease {
@@ -60,9 +50,6 @@ public record Lease(
     Objects.requireNonNull(expiresAt, "expiresAt");
     Objects.requireNonNull(hardLimitAt, "hardLimitAt");
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
-    if (revocationAttempts < 0) {
-      throw new IllegalArgumentException("revocationAttempts must not be negative");
-    }
   }
 
   /** Whether revocation was asked for but the credential is not yet confirmed gone. */
@@ -73,104 +60,5 @@ public record Lease(
   /** Whether the credential is live and usable at {@code now}. */
   public boolean isLiveAt(Instant now) {
     return state == LeaseState.ACTIVE && revokeReason == null && expiresAt.isAfter(now);
-  }
-
-  /** A builder preloaded with this lease's values, to derive a changed copy. */
-  public Builder toBuilder() {
-    return new Builder(this);
-  }
-
-  /** A builder for a new lease; id, secret name, state and the three times are required. */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** Builds {@link Lease}s; obtained from {@link Lease#builder()} or {@link Lease#toBuilder()}. */
-  public static final class Builder {
-    private String id;
-    private String secretName;
-    private String externalId;
-    private LeaseState state;
-    private Instant createdAt;
-    private Instant expiresAt;
-    private Instant hardLimitAt;
-    private Instant renewedAt;
-    private Instant revokedAt;
-    private RevokeReason revokeReason;
-    private String revokedBy;
-    private int revocationAttempts;
-    private Instant nextAttemptAt;
-    private String lastError;
-    private Map<String, String> metadata = Map.of();
-    private long version;
-    private Instant dueAt;
-    private String claimedBy;
-
-    private Builder() {}
-
-    private Builder(Lease l) {
-      id = l.id;
-      secretName = l.secretName;
-      externalId = l.externalId;
-      state = l.state;
-      createdAt = l.createdAt;
-      expiresAt = l.expiresAt;
-      hardLimitAt = l.hardLimitAt;
-      renewedAt = l.renewedAt;
-      revokedAt = l.revokedAt;
-      revokeReason = l.revokeReason;
-      revokedBy = l.revokedBy;
-      revocationAttempts = l.revocationAttempts;
-      nextAttemptAt = l.nextAttemptAt;
-      lastError = l.lastError;
-      metadata = l.metadata;
-      version = l.version;
-      dueAt = l.dueAt;
-      claimedBy = l.claimedBy;
-    }
-
-    /** Sets {@link Lease#id()}. */
-    public Builder id(String id) { this.id = id; return this; }
-    /** Sets {@link Lease#secretName()}. */
-    public Builder secretName(String secretName) { this.secretName = secretName; return this; }
-    /** Sets {@link Lease#externalId()}. */
-    public Builder externalId(String externalId) { this.externalId = externalId; return this; }
-    /** Sets {@link Lease#state()}. */
-    public Builder state(LeaseState state) { this.state = state; return this; }
-    /** Sets {@link Lease#createdAt()}. */
-    public Builder createdAt(Instant createdAt) { this.createdAt = createdAt; return this; }
-    /** Sets {@link Lease#expiresAt()}. */
-    public Builder expiresAt(Instant expiresAt) { this.expiresAt = expiresAt; return this; }
-    /** Sets {@link Lease#hardLimitAt()}. */
-    public Builder hardLimitAt(Instant hardLimitAt) { this.hardLimitAt = hardLimitAt; return this; }
-    /** Sets {@link Lease#renewedAt()}. */
-    public Builder renewedAt(Instant renewedAt) { this.renewedAt = renewedAt; return this; }
-    /** Sets {@link Lease#revokedAt()}. */
-    public Builder revokedAt(Instant revokedAt) { this.revokedAt = revokedAt; return this; }
-    /** Sets {@link Lease#revokeReason()}. */
-    public Builder revokeReason(RevokeReason reason) { this.revokeReason = reason; return this; }
-    /** Sets {@link Lease#revokedBy()}. */
-    public Builder revokedBy(String revokedBy) { this.revokedBy = revokedBy; return this; }
-    /** Sets {@link Lease#revocationAttempts()}. */
-    public Builder revocationAttempts(int attempts) { this.revocationAttempts = attempts; return this; }
-    /** Sets {@link Lease#nextAttemptAt()}. */
-    public Builder nextAttemptAt(Instant nextAttemptAt) { this.nextAttemptAt = nextAttemptAt; return this; }
-    /** Sets {@link Lease#lastError()}. */
-    public Builder lastError(String lastError) { this.lastError = lastError; return this; }
-    /** Sets {@link Lease#metadata()}. */
-    public Builder metadata(Map<String, String> metadata) { this.metadata = metadata; return this; }
-    /** Sets {@link Lease#version()}. */
-    public Builder version(long version) { this.version = version; return this; }
-    /** Sets {@link Lease#dueAt()}. */
-    public Builder dueAt(Instant dueAt) { this.dueAt = dueAt; return this; }
-    /** Sets {@link Lease#claimedBy()}. */
-    public Builder claimedBy(String claimedBy) { this.claimedBy = claimedBy; return this; }
-
-    /** Builds the lease; throws {@link NullPointerException} naming a missing required field. */
-    public Lease build() {
-      return new Lease(id, secretName, externalId, state, createdAt, expiresAt, hardLimitAt,
-          renewedAt, revokedAt, revokeReason, revokedBy, revocationAttempts, nextAttemptAt,
-          lastError, metadata, version, dueAt, claimedBy);
-    }
   }
 }

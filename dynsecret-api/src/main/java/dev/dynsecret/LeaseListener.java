@@ -1,6 +1,5 @@
 package dev.dynsecret;
 
-import dev.dynsecret.spi.ManagedCredential;
 
 /**
  * Hears every step of every lease's life. Override only the methods you need; each default does
@@ -45,5 +44,5 @@ public interface LeaseListener {
    * @param secretName the dynamic secret whose provider made the credential
    * @param credential the deleted credential: lease id, external id and name, nothing secret
    */
-  default void orphanDeleted(String secretName, ManagedCredential credential) {}
+  default void orphanDeleted(String secretName, ListedCredential credential) {}
 }

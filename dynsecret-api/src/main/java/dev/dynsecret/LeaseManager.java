@@ -1,23 +1,32 @@
 package dev.dynsecret;
 
+import dev.dynsecret.internal.BulkRevocation;
+import dev.dynsecret.internal.Creation;
+import dev.dynsecret.internal.DueWork;
 import dev.dynsecret.internal.DueWorkRunner;
 import dev.dynsecret.internal.EngineSettings;
-import dev.dynsecret.internal.LeaseEngine;
+import dev.dynsecret.internal.LeaseReads;
 import dev.dynsecret.internal.Listeners;
+import dev.dynsecret.internal.OrphanSweep;
 import dev.dynsecret.internal.ProviderRegistry;
+import dev.dynsecret.internal.Reconciliation;
+import dev.dynsecret.internal.Renewal;
+import dev.dynsecret.internal.Revocation;
+import dev.dynsecret.internal.SecretRegistry;
 import dev.dynsecret.internal.Texts;
 import dev.dynsecret.spi.DynamicSecretProvider;
-import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.spi.LeaseStore;
-import dev.dynsecret.spi.Page;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The entry point: creates, renews and revokes leases of registered dynamic secrets, and expires
@@ -39,16 +48,47 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>A manager is safe to use from many threads. Several managers (one per application instance)
  * may share one {@link LeaseStore}: each due lease is revoked by exactly one of them. Every manager
  * must register the same dynamic secrets, since definitions are configuration and are not stored.
+ *
+ * <p>Every exception a manager throws is a {@link DynamicSecretException}; each method names the
+ * subclasses it throws. Once {@link #close() closed}, every method but {@link #close()} and {@link
+ * #nodeId()} throws {@link ManagerClosedException}.
  */
 public final class LeaseManager implements AutoCloseable {
   private final EngineSettings settings;
-  private final LeaseEngine engine;
+  private final SecretRegistry secrets;
+  private final LeaseReads reads;
+  private final Creation creation;
+  private final Renewal renewal;
+  private final Revocation revocation;
+  private final BulkRevocation bulkRevocation;
+  private final Reconciliation reconciliation;
+  private final OrphanSweep orphanSweep;
+  private final DueWork dueWork;
   private final DueWorkRunner runner;
 
   private LeaseManager(EngineSettings settings) {
     this.settings = settings;
-    this.engine = new LeaseEngine(settings);
-    this.runner = new DueWorkRunner(engine, settings);
+    this.secrets = new SecretRegistry(settings.providers());
+    this.reads = new LeaseReads(settings.store());
+    this.creation = new Creation(settings, secrets);
+    this.renewal = new Renewal(settings, secrets, reads);
+    this.revocation = new Revocation(settings, secrets, reads);
+    this.bulkRevocation = new BulkRevocation(secrets, reads, revocation);
+    this.reconciliation = new Reconciliation(settings, secrets, reads, revocation);
+    this.orphanSweep = new OrphanSweep(settings, secrets, reads);
+    this.dueWork = new DueWork(settings, revocation);
+    this.runner = new DueWorkRunner(dueWork, orphanSweep, settings);
+  }
+
+  private void requireOpen(String operation) {
+    runner.requireOpen(operation);
+  }
+
+  private static <T> T required(@Nullable T value, String field) {
+    if (value == null) {
+      throw new InvalidRequestException(field, "is required");
+    }
+    return value;
   }
 
   /** A builder; only {@link Builder#store} is required. */
@@ -71,7 +111,8 @@ public final class LeaseManager implements AutoCloseable {
    * @throws ConflictException if a secret of that name is registered already
    */
   public void register(DynamicSecret secret) {
-    engine.register(Objects.requireNonNull(secret, "secret"));
+    requireOpen("register");
+    secrets.register(required(secret, "secret"));
   }
 
   /**
@@ -81,17 +122,20 @@ public final class LeaseManager implements AutoCloseable {
    * @throws NotFoundException if no secret of that name is registered
    */
   public void update(DynamicSecret secret) {
-    engine.update(Objects.requireNonNull(secret, "secret"));
+    requireOpen("update");
+    secrets.update(required(secret, "secret"));
   }
 
   /**
    * Revokes every lease of the secret, then unregisters it.
    *
-   * @throws DynamicSecretException if some lease could not be revoked; the secret then stays
-   *     registered so that the background retries can go on. Use {@link #forceRemove} to give up.
+   * @throws PartialRevocationException listing the leases that could not be revoked; the secret
+   *     then stays registered so that the background retries can go on. Use {@link #forceRemove}
+   *     to give up.
    */
   public void remove(String secretName) {
-    engine.remove(secretName, false);
+    requireOpen("remove");
+    bulkRevocation.remove(secretName, false);
   }
 
   /**
@@ -99,17 +143,20 @@ public final class LeaseManager implements AutoCloseable {
    * as revoked anyway (their history says so), then unregisters it.
    */
   public void forceRemove(String secretName) {
-    engine.remove(secretName, true);
+    requireOpen("forceRemove");
+    bulkRevocation.remove(secretName, true);
   }
 
   /** The registered secret named {@code name}, if any. */
   public Optional<DynamicSecret> secret(String name) {
-    return engine.secret(name);
+    requireOpen("secret");
+    return secrets.definition(required(name, "name"));
   }
 
   /** Every registered secret. */
   public List<DynamicSecret> secrets() {
-    return engine.secrets();
+    requireOpen("secrets");
+    return secrets.definitions();
   }
 
   /**
@@ -119,14 +166,15 @@ public final class LeaseManager implements AutoCloseable {
    * @throws ProviderException whose message says which step failed
    */
   public void verify(String secretName) {
-    engine.verify(secretName);
+    requireOpen("verify");
+    secrets.require(secretName).connection().verify();
   }
 
   // ------------------------------------------------------------- leases
 
   /** Creates a lease with the secret's default TTL; see {@link #create(String, Duration)}. */
   public CreatedLease create(String secretName) {
-    return engine.create(secretName, null);
+    return create(secretName, null);
   }
 
   /**
@@ -141,7 +189,8 @@ public final class LeaseManager implements AutoCloseable {
    *     reconciliation, which deletes any credential that was made
    */
   public CreatedLease create(String secretName, Duration ttl) {
-    return engine.create(secretName, ttl);
+    requireOpen("create");
+    return creation.create(secretName, ttl);
   }
 
   /**
@@ -150,22 +199,40 @@ public final class LeaseManager implements AutoCloseable {
    * @throws NotFoundException if there is none (it may have been purged)
    */
   public Lease get(String leaseId) {
-    return engine.get(leaseId);
+    requireOpen("get");
+    return reads.get(leaseId).toLease();
   }
 
   /** The lease with {@code leaseId}, if stored. */
   public Optional<Lease> find(String leaseId) {
-    return engine.find(leaseId);
+    requireOpen("find");
+    return reads.find(leaseId).map(LeaseRecord::toLease);
   }
 
   /** A page of leases; follow {@link Page#nextCursor()} with {@link LeaseQuery#after}. */
   public Page<Lease> list(LeaseQuery query) {
-    return engine.list(Objects.requireNonNull(query, "query"));
+    requireOpen("list");
+    Page<LeaseRecord> page = reads.list(required(query, "query"));
+    return new Page<>(page.items().stream().map(LeaseRecord::toLease).toList(), page.nextCursor());
+  }
+
+  /**
+   * How many leases of a secret are in the given states, counted by the store without reading
+   * the leases; for dashboards, health checks and metrics.
+   *
+   * @param secretName the dynamic secret (it need not be registered on this node)
+   * @param states the states to count; empty for every state
+   * @return the number of such leases in the store
+   * @throws StoreException if the store is unavailable
+   */
+  public long countLeases(String secretName, Set<LeaseState> states) {
+    requireOpen("countLeases");
+    return reads.count(required(secretName, "secretName"), required(states, "states"));
   }
 
   /** Renews with the secret's default TTL; see {@link #renew(String, Duration)}. */
   public Lease renew(String leaseId) {
-    return engine.renew(leaseId, null);
+    return renew(leaseId, null);
   }
 
   /**
@@ -177,7 +244,8 @@ public final class LeaseManager implements AutoCloseable {
    * @throws LeaseStateException if the lease has expired, is being revoked, or is revoked
    */
   public Lease renew(String leaseId, Duration ttl) {
-    return engine.renew(leaseId, ttl);
+    requireOpen("renew");
+    return renewal.renew(leaseId, ttl).toLease();
   }
 
   /**
@@ -192,7 +260,8 @@ public final class LeaseManager implements AutoCloseable {
    *     {@link LeaseState#REVOCATION_FAILED}
    */
   public Lease revoke(String leaseId) {
-    return engine.revoke(leaseId, RevokeReason.MANUAL);
+    requireOpen("revoke");
+    return revocation.revoke(leaseId, RevokeReason.MANUAL).toLease();
   }
 
   /**
@@ -201,17 +270,20 @@ public final class LeaseManager implements AutoCloseable {
    * confirmed.
    */
   public Lease forceRevoke(String leaseId) {
-    return engine.forceRevoke(leaseId);
+    requireOpen("forceRevoke");
+    return revocation.forceRevoke(leaseId, RevokeReason.FORCED, null).toLease();
   }
 
   /**
    * Revokes every unfinished lease of a secret.
    *
    * @return how many leases were revoked
-   * @throws DynamicSecretException if some could not be revoked now (they are retried)
+   * @throws PartialRevocationException listing the leases that could not be revoked now (they
+   *     are retried in the background)
    */
   public int revokeAll(String secretName) {
-    return engine.revokeAll(secretName);
+    requireOpen("revokeAll");
+    return bulkRevocation.revokeAll(secretName);
   }
 
   // ------------------------------------------------------------- background work
@@ -251,7 +323,8 @@ public final class LeaseManager implements AutoCloseable {
    * @throws StoreException if the store is unavailable
    */
   public ReconciliationReport reconcile() {
-    return engine.reconcile();
+    requireOpen("reconcile");
+    return reconciliation.reconcile();
   }
 
   /**
@@ -273,7 +346,8 @@ public final class LeaseManager implements AutoCloseable {
    * @throws ProviderException if the provider could not list its credentials
    */
   public OrphanSweepReport sweepOrphans(String secretName, boolean dryRun) {
-    return engine.sweepOrphans(secretName, dryRun);
+    requireOpen("sweepOrphans");
+    return orphanSweep.sweep(secretName, dryRun);
   }
 
   /**
@@ -283,23 +357,25 @@ public final class LeaseManager implements AutoCloseable {
    * @return how many leases were deleted
    */
   public int purgeHistory() {
-    return engine.purgeHistory();
+    requireOpen("purgeHistory");
+    return dueWork.purgeHistory();
   }
 
   /**
-   * Stops background work, waiting for the pass in progress, and releases provider resources.
-   * The store is left open: it belongs to the caller.
+   * Stops background work, waiting for the pass in progress (up to {@link Builder#closeTimeout}),
+   * and releases provider resources. The store is left open: it belongs to the caller. Afterwards
+   * every method throws {@link ManagerClosedException}; closing again does nothing.
    */
   @Override
   public void close() {
     runner.close();
-    engine.closeSecrets();
+    secrets.closeAll();
   }
 
   /** Configures a {@link LeaseManager}. */
   public static final class Builder {
     private LeaseStore store;
-    private final List<DynamicSecretProvider<?>> providers = new ArrayList<>();
+    private final List<DynamicSecretProvider> providers = new ArrayList<>();
     private boolean discoverProviders = true;
     private final List<LeaseListener> listeners = new ArrayList<>();
     private final List<DynamicSecret> secrets = new ArrayList<>();
@@ -313,6 +389,8 @@ public final class LeaseManager implements AutoCloseable {
     private Duration pendingGrace = Duration.ofMinutes(5);
     private Duration historyRetention = Duration.ofDays(7);
     private Duration orphanSweepInterval;
+    private ThreadFactory threadFactory;
+    private Duration closeTimeout = Duration.ofSeconds(30);
 
     private Builder() {}
 
@@ -323,8 +401,8 @@ public final class LeaseManager implements AutoCloseable {
     }
 
     /** Registers a provider explicitly; it wins over one of the same type found by ServiceLoader. */
-    public Builder provider(DynamicSecretProvider<?> provider) {
-      providers.add(Objects.requireNonNull(provider, "provider"));
+    public Builder provider(DynamicSecretProvider provider) {
+      providers.add(required(provider, "provider"));
       return this;
     }
 
@@ -336,19 +414,19 @@ public final class LeaseManager implements AutoCloseable {
 
     /** Adds a listener for lifecycle steps. */
     public Builder listener(LeaseListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
+      listeners.add(required(listener, "listener"));
       return this;
     }
 
     /** A dynamic secret to register when the manager is built. */
     public Builder secret(DynamicSecret secret) {
-      secrets.add(Objects.requireNonNull(secret, "secret"));
+      secrets.add(required(secret, "secret"));
       return this;
     }
 
     /** The clock all times come from. Default: the system clock in UTC. */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      this.clock = required(clock, "clock");
       return this;
     }
 
@@ -390,7 +468,7 @@ public final class LeaseManager implements AutoCloseable {
 
     /** How failed revocations are retried. Default {@link RetryPolicy#DEFAULT}. */
     public Builder retryPolicy(RetryPolicy policy) {
-      this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
+      this.retryPolicy = required(policy, "retryPolicy");
       return this;
     }
 
@@ -424,6 +502,27 @@ public final class LeaseManager implements AutoCloseable {
     }
 
     /**
+     * Where background threads come from: the poll thread and the {@link #parallelism} worker
+     * threads (for example a factory of virtual threads, or one that names threads to the host
+     * application's conventions). Default: daemon threads named {@code dynsecret-…}.
+     *
+     * @param threadFactory the factory, or null for the default
+     */
+    public Builder threadFactory(ThreadFactory threadFactory) {
+      this.threadFactory = threadFactory;
+      return this;
+    }
+
+    /**
+     * How long {@link LeaseManager#close()} waits for due work in progress to finish before it
+     * interrupts it; leases still claimed then are taken over when their claims lapse. Default 30 s.
+     */
+    public Builder closeTimeout(Duration timeout) {
+      this.closeTimeout = timeout;
+      return this;
+    }
+
+    /**
      * Builds the manager and registers the secrets given to {@link #secret}. Background work
      * starts with {@link LeaseManager#start()}.
      *
@@ -437,6 +536,7 @@ public final class LeaseManager implements AutoCloseable {
       requirePositive("claimTimeout", claimTimeout);
       requirePositive("pendingGracePeriod", pendingGrace);
       requirePositive("historyRetention", historyRetention);
+      requirePositive("closeTimeout", closeTimeout);
       if (orphanSweepInterval != null) {
         requirePositive("orphanSweepInterval", orphanSweepInterval);
       }
@@ -455,7 +555,8 @@ public final class LeaseManager implements AutoCloseable {
           providers, discoverProviders, Thread.currentThread().getContextClassLoader());
       LeaseManager manager = new LeaseManager(new EngineSettings(store, registry,
           new Listeners(listeners), clock, node, pollInterval, parallelism, batchSize,
-          claimTimeout, retryPolicy, pendingGrace, historyRetention, orphanSweepInterval));
+          claimTimeout, retryPolicy, pendingGrace, historyRetention, orphanSweepInterval,
+          threadFactory, closeTimeout));
       try {
         secrets.forEach(manager::register);
       } catch (RuntimeException e) {

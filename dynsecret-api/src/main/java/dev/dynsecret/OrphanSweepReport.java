@@ -1,6 +1,5 @@
 package dev.dynsecret;
 
-import dev.dynsecret.spi.ManagedCredential;
 import java.util.List;
 
 /**
@@ -35,7 +34,7 @@ public record OrphanSweepReport(
     int tracked,
     int tooYoung,
     int undated,
-    List<ManagedCredential> orphans,
+    List<ListedCredential> orphans,
     int deleted,
     int failed,
     String message,

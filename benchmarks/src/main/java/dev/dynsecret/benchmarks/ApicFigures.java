@@ -4,10 +4,11 @@ import static dev.dynsecret.benchmarks.Scenarios.say;
 
 import dev.dynsecret.DynamicSecret;
 import dev.dynsecret.Lease;
-import dev.dynsecret.apic.internal.ApicConnection;
 import dev.dynsecret.LeaseManager;
 import dev.dynsecret.apic.ApiConnectProvider;
 import dev.dynsecret.memory.MemoryLeaseStore;
+import dev.dynsecret.spi.CredentialRef;
+import dev.dynsecret.spi.ProviderConnection;
 import dev.dynsecret.testkit.apic.RequestKind;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ final class ApicFigures {
       Runnable bare = apic::bareCreateAndRevoke;
       // The provider alone (no engine, no store): splits the library's cost into its two parts.
       ApiConnectProvider provider = new ApiConnectProvider();
-      ApicConnection handle = provider.connect(apic.config());
+      ProviderConnection handle = provider.connect(apic.config());
       Runnable providerOnly = providerAlone(provider, handle);
       for (int i = 0; i < warmup; i++) {
         library.run();
@@ -91,7 +92,7 @@ final class ApicFigures {
           time(order[which], into[which], r * block, block);
         }
       }
-      provider.close(handle);
+      handle.close();
       Stats l = Stats.of(lib);
       Stats p = Stats.of(prov);
       Stats b = Stats.of(ref);
@@ -110,11 +111,11 @@ final class ApicFigures {
   }
 
   /** Create + revoke through the APIC provider called directly: no engine, no store. */
-  private static Runnable providerAlone(ApiConnectProvider provider, ApicConnection handle) {
+  private static Runnable providerAlone(ApiConnectProvider provider, ProviderConnection handle) {
     return () -> {
-      Lease lease = ExpiryFigures.activeLease(ExpiryFigures.T0.plusSeconds(3600));
-      String externalId = provider.create(handle, lease).externalId();
-      provider.revoke(handle, lease.toBuilder().externalId(externalId).build());
+      Lease lease = ExpiryFigures.activeLease(ExpiryFigures.T0.plusSeconds(3600)).toLease();
+      String externalId = handle.create(lease).externalId();
+      handle.revoke(CredentialRef.of(lease).withExternalId(externalId));
     };
   }
 
@@ -152,7 +153,7 @@ final class ApicFigures {
     try (SimulatedApic apic = new SimulatedApic(2 * callers); LeaseManager manager = manager(apic)) {
       apic.sim.faults().latency(latency);
       ApiConnectProvider provider = new ApiConnectProvider();
-      ApicConnection handle = provider.connect(apic.config());
+      ProviderConnection handle = provider.connect(apic.config());
       Map<String, Runnable> contenders = new LinkedHashMap<>();
       contenders.put("library", () -> manager.revoke(manager.create(SECRET).lease().id()));
       contenders.put("provider alone", providerAlone(provider, handle));
@@ -162,7 +163,7 @@ final class ApicFigures {
       for (Map.Entry<String, Runnable> c : contenders.entrySet()) {
         result.put(c.getKey(), load(c.getValue(), callers, measure));
       }
-      provider.close(handle);
+      handle.close();
       Load lib = result.get("library");
       Load prov = result.get("provider alone");
       Load ref = result.get("bare");

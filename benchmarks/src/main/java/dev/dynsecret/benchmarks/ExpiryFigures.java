@@ -4,12 +4,12 @@ import static dev.dynsecret.benchmarks.Scenarios.say;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.dynsecret.DynamicSecret;
-import dev.dynsecret.Lease;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseManager;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.memory.MemoryLeaseStore;
 import dev.dynsecret.spi.LeaseStore;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.TestClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,9 +55,9 @@ final class ExpiryFigures {
   }
 
   /** An active lease shaped like an APIC one: UUID-like id and external id, credential name. */
-  static Lease activeLease(Instant dueAt) {
+  static LeaseRecord activeLease(Instant dueAt) {
     String id = uuid();
-    return Lease.builder()
+    return LeaseRecord.builder()
         .id(id)
         .secretName(SECRET)
         .externalId(uuid())

@@ -4,11 +4,11 @@ import static dev.dynsecret.benchmarks.Scenarios.say;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.dynsecret.DynamicSecret;
-import dev.dynsecret.Lease;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseManager;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.memory.MemoryLeaseStore;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.TestClock;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -41,7 +41,7 @@ final class FootprintFigures {
       for (int i = 0; i < n; i++) {
         Instant created = base.plusMillis(i);
         Instant expires = created.plusSeconds(3600);
-        store.insert(Lease.builder().id(ExpiryFigures.uuid()).secretName("bench")
+        store.insert(LeaseRecord.builder().id(ExpiryFigures.uuid()).secretName("bench")
             .state(LeaseState.ACTIVE).createdAt(created).expiresAt(expires)
             .hardLimitAt(created.plusSeconds(8 * 3600)).dueAt(expires).version(1).build());
       }

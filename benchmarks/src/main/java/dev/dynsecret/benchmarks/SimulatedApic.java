@@ -3,7 +3,7 @@ package dev.dynsecret.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dynsecret.apic.ApiConnectKeys;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.apic.ApicSimulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,8 @@
 package dev.dynsecret.internal;
 
-import dev.dynsecret.Lease;
+import dev.dynsecret.ManagerClosedException;
 import dev.dynsecret.OrphanSweepReport;
+import dev.dynsecret.spi.LeaseRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,61 +17,95 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the engine's due work: on demand, or every poll interval on a background thread once
- * started, with the hourly history purge and, if configured, the periodic orphan sweep. Each batch of claimed leases is spread over {@code parallelism} worker threads, since
- * revoking is dominated by waiting on the external system.
+ * started, with the hourly history purge and, if configured, the periodic orphan sweep. Each batch
+ * of claimed leases is spread over {@code parallelism} worker threads, since revoking is dominated
+ * by waiting on the external system. Threads come from the configured {@link ThreadFactory}.
+ *
+ * <p>Closing waits (up to the close timeout) for the pass in progress, so no lease is left claimed
+ * by a pass cut short; a pass that starts after close is refused before it claims anything.
  */
 public final class DueWorkRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DueWorkRunner.class);
   private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
 
-  private final LeaseEngine engine;
+  private final DueWork due;
+  private final OrphanSweep orphans;
   private final EngineSettings settings;
   private final ExecutorService workers;
+  /** Passes hold the read lock; close takes the write lock, so it waits for them to end. */
+  private final ReadWriteLock passes = new ReentrantReadWriteLock();
   private ScheduledExecutorService scheduler;
   private Instant nextPurge;
   private Instant nextOrphanSweep;
   private final Set<String> unsweepable = new HashSet<>();
-  private boolean closed;
+  private volatile boolean closed;
 
-  public DueWorkRunner(LeaseEngine engine, EngineSettings settings) {
-    this.engine = engine;
+  public DueWorkRunner(DueWork due, OrphanSweep orphans, EngineSettings settings) {
+    this.due = due;
+    this.orphans = orphans;
     this.settings = settings;
     this.workers = settings.parallelism() == 1
         ? null
-        : Executors.newFixedThreadPool(settings.parallelism(), threads("dynsecret-worker"));
+        : Executors.newFixedThreadPool(settings.parallelism(), named("worker"));
   }
 
   public synchronized void start() {
-    if (closed) {
-      throw new IllegalStateException("the lease manager is closed");
-    }
+    requireOpen("start");
     if (scheduler != null) {
       return;
     }
-    scheduler = Executors.newSingleThreadScheduledExecutor(threads("dynsecret-due-work"));
+    scheduler = Executors.newSingleThreadScheduledExecutor(named("due-work"));
     long millis = settings.pollInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::backgroundPass, 0, millis, TimeUnit.MILLISECONDS);
     log.info("Started background lease work on node {} (every {})", settings.nodeId(),
         Durations.format(settings.pollInterval()));
   }
 
+  /**
+   * Works every lease due now.
+   *
+   * @throws ManagerClosedException if the manager is closed; nothing is claimed then
+   */
   public int processDueNow() {
-    return engine.processDue(this::runAll);
+    lockPass("processDue");
+    try {
+      return due.process(this::runAll);
+    } finally {
+      passes.readLock().unlock();
+    }
+  }
+
+  /** Enters a pass, refusing it once the manager is closed or closing. */
+  private void lockPass(String operation) {
+    if (!passes.readLock().tryLock()) {
+      throw closedFor(operation); // close() holds the write lock: it is closing
+    }
+    if (closed) {
+      passes.readLock().unlock();
+      throw closedFor(operation);
+    }
   }
 
   private void backgroundPass() {
     try {
-      processDueNow();
+      lockPass("background work");
+    } catch (ManagerClosedException closing) {
+      return; // close() is under way; it stops this thread next
+    }
+    try {
+      due.process(this::runAll);
       Instant now = settings.clock().instant();
       if (nextPurge == null || !now.isBefore(nextPurge)) {
         nextPurge = now.plus(PURGE_INTERVAL);
-        engine.purgeHistory();
+        due.purgeHistory();
       }
       if (settings.sweepsOrphans() && (nextOrphanSweep == null || !now.isBefore(nextOrphanSweep))) {
         nextOrphanSweep = now.plus(settings.orphanSweepInterval());
@@ -80,11 +115,13 @@ public final class DueWorkRunner implements AutoCloseable {
       // Most likely the store is unavailable. Nothing is lost: due leases stay due.
       log.warn("Background lease work failed, will try again in {}: {}",
           Durations.format(settings.pollInterval()), e.toString());
+    } finally {
+      passes.readLock().unlock();
     }
   }
 
   private void sweepOrphans() {
-    for (OrphanSweepReport report : engine.sweepOrphansOfEverySecret()) {
+    for (OrphanSweepReport report : orphans.sweepEverySecret()) {
       if (!report.supported() && unsweepable.add(report.secretName())) {
         log.info("Orphan sweep skips dynamic secret '{}': {}", report.secretName(),
             report.message());
@@ -92,34 +129,82 @@ public final class DueWorkRunner implements AutoCloseable {
     }
   }
 
-  private void runAll(Collection<Lease> leases, Consumer<Lease> work) {
+  private void runAll(Collection<LeaseRecord> leases, Consumer<LeaseRecord> work) {
     if (workers == null || leases.size() == 1) {
       leases.forEach(work);
       return;
     }
     List<CompletableFuture<Void>> futures = new ArrayList<>(leases.size());
-    for (Lease lease : leases) {
+    for (LeaseRecord lease : leases) {
       futures.add(CompletableFuture.runAsync(() -> work.accept(lease), workers));
     }
     CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
   }
 
-  @Override
-  public synchronized void close() {
-    closed = true;
-    if (scheduler != null) {
-      scheduler.shutdown();
-      awaitQuietly(scheduler);
-    }
-    if (workers != null) {
-      workers.shutdown();
-      awaitQuietly(workers);
+  /** Whether {@link #close()} has been called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Throws {@link ManagerClosedException} naming {@code operation} once closed. */
+  public void requireOpen(String operation) {
+    if (closed) {
+      throw closedFor(operation);
     }
   }
 
-  private static void awaitQuietly(ExecutorService executor) {
+  private static ManagerClosedException closedFor(String operation) {
+    return new ManagerClosedException("the lease manager is closed; " + operation
+        + " was refused. Build a new manager to go on: the leases are in the store");
+  }
+
+  /**
+   * Stops background work: no new pass starts, the pass in progress is waited for (up to the close
+   * timeout, then interrupted), and the threads end. Returns at once if already closed.
+   */
+  @Override
+  public void close() {
+    ScheduledExecutorService stopping;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      stopping = scheduler;
+    }
+    long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
+    if (stopping != null) {
+      stopping.shutdown();
+    }
+    boolean quiet = false;
     try {
-      if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+      quiet = passes.writeLock().tryLock(settings.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      if (!quiet) {
+        log.warn("Due work on node {} did not finish within the close timeout of {}; stopping it;"
+            + " the leases it held are taken over when their claims lapse", settings.nodeId(),
+            Durations.format(settings.closeTimeout()));
+      }
+      if (stopping != null) {
+        awaitOrStop(stopping, deadline);
+      }
+      if (workers != null) {
+        workers.shutdown();
+        awaitOrStop(workers, deadline);
+      }
+    } finally {
+      if (quiet) {
+        passes.writeLock().unlock();
+      }
+    }
+  }
+
+  private static void awaitOrStop(ExecutorService executor, long deadline) {
+    try {
+      if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         executor.shutdownNow();
       }
     } catch (InterruptedException e) {
@@ -128,10 +213,18 @@ public final class DueWorkRunner implements AutoCloseable {
     }
   }
 
-  private static ThreadFactory threads(String prefix) {
+  /**
+   * The caller's thread factory if one was configured; otherwise daemon threads named after their
+   * role, for thread dumps.
+   */
+  private ThreadFactory named(String role) {
+    ThreadFactory configured = settings.threadFactory();
+    if (configured != null) {
+      return configured;
+    }
     AtomicInteger count = new AtomicInteger();
     return runnable -> {
-      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+      Thread thread = new Thread(runnable, "dynsecret-" + role + "-" + count.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     };

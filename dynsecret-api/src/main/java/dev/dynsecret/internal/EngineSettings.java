@@ -4,10 +4,13 @@ import dev.dynsecret.RetryPolicy;
 import dev.dynsecret.spi.LeaseStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ThreadFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the engine is configured with; built and checked by {@code LeaseManager.Builder}.
- * {@code orphanSweepInterval} is null when background work does not sweep orphans.
+ * {@code orphanSweepInterval} is null when background work does not sweep orphans, {@code
+ * threadFactory} when the engine names its own daemon threads.
  */
 public record EngineSettings(
     LeaseStore store,
@@ -22,7 +25,9 @@ public record EngineSettings(
     RetryPolicy retryPolicy,
     Duration pendingGrace,
     Duration historyRetention,
-    Duration orphanSweepInterval) {
+    @Nullable Duration orphanSweepInterval,
+    @Nullable ThreadFactory threadFactory,
+    Duration closeTimeout) {
 
   /** Whether background work sweeps orphans (off unless an interval is set). */
   public boolean sweepsOrphans() {

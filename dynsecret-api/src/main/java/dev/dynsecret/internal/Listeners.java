@@ -2,6 +2,7 @@ package dev.dynsecret.internal;
 
 import dev.dynsecret.Lease;
 import dev.dynsecret.LeaseListener;
+import dev.dynsecret.spi.LeaseRecord;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -18,7 +19,12 @@ public final class Listeners {
     this.listeners = List.copyOf(listeners);
   }
 
-  public void fire(String step, Lease lease, BiConsumer<LeaseListener, Lease> call) {
+  /** Calls every listener with the lease as users see it. */
+  public void fire(String step, LeaseRecord record, BiConsumer<LeaseListener, Lease> call) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    Lease lease = record.toLease();
     for (LeaseListener listener : listeners) {
       try {
         call.accept(listener, lease);

@@ -1,6 +1,5 @@
 package dev.dynsecret.internal;
 
-import dev.dynsecret.DynamicSecretException;
 import dev.dynsecret.InvalidRequestException;
 import dev.dynsecret.spi.DynamicSecretProvider;
 import java.util.Collection;
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class ProviderRegistry {
   private static final Logger log = LoggerFactory.getLogger(ProviderRegistry.class);
 
-  private record Entry(DynamicSecretProvider<?> provider, String origin) {}
+  private record Entry(DynamicSecretProvider provider, String origin) {}
 
   private final Map<String, Entry> byType;
 
@@ -33,19 +32,19 @@ public final class ProviderRegistry {
    * @param discover whether to fall back to {@link ServiceLoader}
    */
   public static ProviderRegistry create(
-      Collection<DynamicSecretProvider<?>> explicit, boolean discover, ClassLoader loader) {
+      Collection<DynamicSecretProvider> explicit, boolean discover, ClassLoader loader) {
     Map<String, Entry> byType = new TreeMap<>();
-    for (DynamicSecretProvider<?> provider : explicit) {
+    for (DynamicSecretProvider provider : explicit) {
       put(byType, provider, "registered explicitly");
     }
     if (discover) {
       Map<String, Entry> discovered = new TreeMap<>();
       try {
-        for (DynamicSecretProvider<?> provider : loadAll(loader)) {
+        for (DynamicSecretProvider provider : loadAll(loader)) {
           put(discovered, provider, "found by ServiceLoader");
         }
       } catch (ServiceConfigurationError e) {
-        throw new DynamicSecretException(
+        throw new InvalidRequestException("providers",
             "a dynamic secret provider on the classpath could not be loaded: " + e.getMessage(), e);
       }
       discovered.forEach(byType::putIfAbsent);
@@ -53,14 +52,15 @@ public final class ProviderRegistry {
     return new ProviderRegistry(byType);
   }
 
-  @SuppressWarnings({"rawtypes", "unchecked"})
-  private static List<DynamicSecretProvider<?>> loadAll(ClassLoader loader) {
-    return (List) ServiceLoader.load(DynamicSecretProvider.class, loader).stream()
+  private static List<DynamicSecretProvider> loadAll(ClassLoader loader) {
+    // On the module path, ServiceLoader finds the providers that modules declare with `provides`
+    // (this module `uses` the service); on the class path, META-INF/services entries.
+    return ServiceLoader.load(DynamicSecretProvider.class, loader).stream()
         .map(ServiceLoader.Provider::get)
         .toList();
   }
 
-  private static void put(Map<String, Entry> map, DynamicSecretProvider<?> provider, String origin) {
+  private static void put(Map<String, Entry> map, DynamicSecretProvider provider, String origin) {
     String type = provider.type();
     if (type == null || type.isBlank()) {
       throw new InvalidRequestException("provider type",
@@ -68,7 +68,7 @@ public final class ProviderRegistry {
     }
     Entry previous = map.putIfAbsent(type, new Entry(provider, origin));
     if (previous != null) {
-      throw new DynamicSecretException("two providers claim the type '" + type + "': "
+      throw new InvalidRequestException("providers", "two providers claim the type '" + type + "': "
           + previous.provider().getClass().getName() + " and " + provider.getClass().getName()
           + " (both " + origin + "); register the one you want explicitly or remove the other");
     }
@@ -79,7 +79,7 @@ public final class ProviderRegistry {
    *
    * @throws InvalidRequestException naming the known types when there is none
    */
-  public DynamicSecretProvider<?> get(String type) {
+  public DynamicSecretProvider get(String type) {
     Entry entry = byType.get(type);
     if (entry == null) {
       throw new InvalidRequestException("providerType",

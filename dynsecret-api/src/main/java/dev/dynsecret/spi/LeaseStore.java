@@ -1,9 +1,10 @@
 package dev.dynsecret.spi;
 
 import dev.dynsecret.ConflictException;
-import dev.dynsecret.Lease;
+import dev.dynsecret.LeaseQuery;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.NotFoundException;
+import dev.dynsecret.Page;
 import dev.dynsecret.StoreException;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,9 +17,14 @@ import java.util.Set;
  * may share one store; the store is what makes them one system.
  *
  * <p>A store never interprets lease states except where a method says so; scheduling goes through
- * {@link Lease#dueAt()}, which the engine sets. Every method is safe to call from many threads, and
+ * {@link LeaseRecord#dueAt()}, which the engine sets. Every method is safe to call from many threads, and
  * a failure of the underlying storage is reported as {@link StoreException}. The contract suite in
  * {@code dynsecret-testkit} ({@code LeaseStoreContract}) checks all of this.
+ *
+ * <p><b>Evolution:</b> every method here is part of the first release's baseline. Methods added
+ * after it come with a default (built from the baseline methods where that is correct, or
+ * reporting the ability as absent), so a store written against an earlier release keeps compiling
+ * and passing the contract suite of its release.
  */
 public interface LeaseStore extends AutoCloseable {
 
@@ -27,7 +33,7 @@ public interface LeaseStore extends AutoCloseable {
    *
    * @throws ConflictException if a lease with the same id exists
    */
-  void insert(Lease lease);
+  void insert(LeaseRecord lease);
 
   /**
    * Stores a new lease unless {@code limit} or more leases of the same dynamic secret are in one
@@ -42,10 +48,10 @@ public interface LeaseStore extends AutoCloseable {
    * @return true if the lease was stored; false, storing nothing, if the limit was reached
    * @throws ConflictException if a lease with the same id exists
    */
-  boolean insertWithinLimit(Lease lease, Set<LeaseState> counted, long limit);
+  boolean insertWithinLimit(LeaseRecord lease, Set<LeaseState> counted, long limit);
 
   /** The lease with {@code id}, if stored. */
-  Optional<Lease> find(String id);
+  Optional<LeaseRecord> find(String id);
 
   /**
    * Compare-and-set: replaces the stored lease only if its version equals {@code lease.version()},
@@ -55,13 +61,13 @@ public interface LeaseStore extends AutoCloseable {
    * @throws ConflictException if the stored version differs: someone else changed it first
    * @throws NotFoundException if no lease has that id
    */
-  Lease update(Lease lease);
+  LeaseRecord update(LeaseRecord lease);
 
   /** A page of leases in id order, filtered as the query says. */
-  Page<Lease> query(LeaseQuery query);
+  Page<LeaseRecord> query(LeaseQuery query);
 
   /**
-   * Claims up to {@code limit} leases whose {@link Lease#dueAt()} is at or before {@code now},
+   * Claims up to {@code limit} leases whose {@link LeaseRecord#dueAt()} is at or before {@code now},
    * earliest first. Each claimed lease is stored with {@code claimedBy = nodeId}, {@code dueAt =
    * now + claimTimeout} and its version incremented, atomically, so that no two callers claim the
    * same lease; a claim that is not released by then simply becomes due again and another node
@@ -69,16 +75,17 @@ public interface LeaseStore extends AutoCloseable {
    *
    * @return the claimed leases as now stored
    */
-  List<Lease> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit);
+  List<LeaseRecord> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit);
 
   /**
    * How many leases of {@code secretName} are in one of {@code states}; an empty set counts
-   * nothing.
+   * nothing. Backs {@link dev.dynsecret.LeaseManager#countLeases}, which dashboards and metrics
+   * poll, so it should not read the leases themselves.
    */
   long count(String secretName, Set<LeaseState> states);
 
   /**
-   * Deletes leases in {@link LeaseState#REVOKED} whose {@link Lease#revokedAt()} is before {@code
+   * Deletes leases in {@link LeaseState#REVOKED} whose {@link LeaseRecord#revokedAt()} is before {@code
    * cutoff}, at most {@code limit} of them.
    *
    * @return how many were deleted

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The configuration keys of the {@value ApiConnectProvider#TYPE} provider: the fields a dynamic
- * secret's {@link dev.dynsecret.spi.ProviderConfig} holds. Any other key is rejected, so a typo
+ * secret's {@link dev.dynsecret.ProviderConfig} holds. Any other key is rejected, so a typo
  * fails when the secret is registered rather than being ignored.
  *
  * <p>Values are trimmed, except {@link #API_KEY}, {@link #CLIENT_SECRET} and {@link

@@ -2,20 +2,16 @@ package dev.dynsecret.apic;
 
 import com.google.auto.service.AutoService;
 import dev.dynsecret.InvalidRequestException;
-import dev.dynsecret.Lease;
 import dev.dynsecret.apic.internal.ApicConnection;
 import dev.dynsecret.apic.internal.ApicOptions;
 import dev.dynsecret.apic.internal.SettingsParser;
 import dev.dynsecret.apic.internal.Sleeper;
-import dev.dynsecret.spi.CreatedCredential;
 import dev.dynsecret.spi.DynamicSecretProvider;
-import dev.dynsecret.spi.ManagedCredential;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.spi.ProviderConnection;
+import dev.dynsecret.ProviderConfig;
 import java.net.ProxySelector;
 import java.time.Clock;
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -46,10 +42,8 @@ import javax.net.ssl.SSLContext;
  * <p>No log line, exception message or {@code toString()} of this provider contains the API key,
  * the client secret, an access token or a generated client secret.
  */
-// ServiceLoader knows no type arguments; the raw service type is what it needs.
-@SuppressWarnings("rawtypes")
 @AutoService(DynamicSecretProvider.class)
-public final class ApiConnectProvider implements DynamicSecretProvider<ApicConnection> {
+public final class ApiConnectProvider implements DynamicSecretProvider {
   /** The provider type dynamic secrets name to use this provider. */
   public static final String TYPE = "ibm-api-connect";
   /** Key of the generated client ID in a lease's secret data. */
@@ -89,59 +83,22 @@ public final class ApiConnectProvider implements DynamicSecretProvider<ApicConne
   /**
    * Checks every key of {@link ApiConnectKeys} and builds the connection. Calls nothing remote.
    *
+   * <p>The connection creates the credential {@code dynsecret-<lease id>} on the application
+   * (replacing one of that name left by an earlier attempt), deletes it by id or name (one that is
+   * already gone counts as deleted), looks it up by name, and lists the application's credentials
+   * named {@code dynsecret-<lease id>} (credentials with other names are not dynsecret's and are
+   * left out). Its {@code verify} checks, in order: that the API key can be exchanged for a token
+   * ({@code authentication}), that the organization and catalog exist ({@code
+   * organization/catalog}), and that the application exists and its credentials can be listed
+   * ({@code application}); the exception names the step. Closing it stops its HTTP client.
+   *
    * @return the secret's connection: one HTTP client, one token cache
    * @throws InvalidRequestException naming the first missing, malformed or unknown key
    */
   @Override
-  public ApicConnection connect(ProviderConfig config) {
+  public ProviderConnection connect(ProviderConfig config) {
     Objects.requireNonNull(config, "config");
     return ApicConnection.open(SettingsParser.parse(config, options.sslContext()), options);
-  }
-
-  /**
-   * Creates the credential {@code dynsecret-<lease id>} on the application, replacing one of that
-   * name left by an earlier attempt.
-   */
-  @Override
-  public CreatedCredential create(ApicConnection handle, Lease lease) {
-    return handle.create(lease);
-  }
-
-  /** Deletes the lease's credential; one that is already gone counts as deleted. */
-  @Override
-  public void revoke(ApicConnection handle, Lease lease) {
-    handle.revoke(lease);
-  }
-
-  /** Looks the lease's credential up by its name and returns its id. */
-  @Override
-  public Optional<String> find(ApicConnection handle, Lease lease) {
-    return handle.find(lease);
-  }
-
-  /**
-   * Lists the application's credentials named {@code dynsecret-<lease id>}, paging through
-   * {@code GET …/credentials}; credentials with other names are not dynsecret's and are left out.
-   */
-  @Override
-  public List<ManagedCredential> list(ApicConnection handle) {
-    return handle.list();
-  }
-
-  /**
-   * Checks, in order: that the API key can be exchanged for a token ({@code authentication}), that
-   * the organization and catalog exist ({@code organization/catalog}), and that the application
-   * exists and its credentials can be listed ({@code application}). The exception names the step.
-   */
-  @Override
-  public void verify(ApicConnection handle) {
-    handle.verify();
-  }
-
-  /** Stops the connection's HTTP client threads. */
-  @Override
-  public void close(ApicConnection handle) {
-    handle.close();
   }
 
   @Override

@@ -4,7 +4,7 @@
  *
  * <h2>Configuration</h2>
  *
- * <p>A dynamic secret's {@link dev.dynsecret.spi.ProviderConfig} holds these keys (constants in
+ * <p>A dynamic secret's {@link dev.dynsecret.ProviderConfig} holds these keys (constants in
  * {@link dev.dynsecret.apic.ApiConnectKeys}); any other key is rejected:
  *
  * <table>

@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dynsecret.Lease;
 import dev.dynsecret.SecretData;
-import dev.dynsecret.apic.internal.ApicConnection;
 import dev.dynsecret.spi.DynamicSecretProvider;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.ProviderContract;
 import dev.dynsecret.testkit.ProviderTarget;
 import dev.dynsecret.testkit.apic.ApicSimulator;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
  * The IBM API Connect provider passes the provider contract against the APIC simulator: real
  * HTTP, real credentials on a simulated application, failures injected by the simulator.
  */
-class ApiConnectProviderContractTest extends ProviderContract<ApicConnection> {
+class ApiConnectProviderContractTest extends ProviderContract {
   private static ApicSimulator sim;
 
   @BeforeAll
@@ -43,7 +42,7 @@ class ApiConnectProviderContractTest extends ProviderContract<ApicConnection> {
   }
 
   @Override
-  protected DynamicSecretProvider<ApicConnection> provider() {
+  protected DynamicSecretProvider provider() {
     // Retries of GET and DELETE wait for nothing, so a failure that outlasts them is quick.
     return ApiConnectProvider.builder().sleeper(wait -> {}).build();
   }

@@ -10,8 +10,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.dynsecret.Lease;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseState;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.logs.SecretsUsed;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,14 +59,15 @@ final class Apic {
   }
 
   static Lease lease(String id) {
-    return Lease.builder()
+    return LeaseRecord.builder()
         .id(id)
         .secretName("orders-api")
         .state(LeaseState.PENDING)
         .createdAt(T0)
         .expiresAt(T0.plus(Duration.ofHours(1)))
         .hardLimitAt(T0.plus(Duration.ofHours(8)))
-        .build();
+        .build()
+        .toLease();
   }
 
   static Lease lease() {
@@ -73,7 +75,10 @@ final class Apic {
   }
 
   static Lease activeLease(String externalId) {
-    return lease().toBuilder().state(LeaseState.ACTIVE).externalId(externalId).build();
+    Lease pending = lease();
+    return new Lease(pending.id(), pending.secretName(), externalId, LeaseState.ACTIVE,
+        pending.createdAt(), pending.expiresAt(), pending.hardLimitAt(), null, null, null, 0, null,
+        null, pending.metadata());
   }
 
   static String tokenJson(String token, long expiresIn) {

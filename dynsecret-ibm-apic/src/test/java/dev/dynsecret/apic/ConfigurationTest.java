@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.dynsecret.InvalidRequestException;
-import dev.dynsecret.apic.internal.ApicConnection;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.dynsecret.spi.ProviderConnection;
 
 /** Each configuration key is checked when the secret is registered, with the field named. */
 class ConfigurationTest {
@@ -37,8 +37,8 @@ class ConfigurationTest {
   }
 
   private void accepted(ProviderConfig.Builder config) {
-    ApicConnection handle = provider.connect(config.build());
-    provider.close(handle);
+    ProviderConnection handle = provider.connect(config.build());
+    handle.close();
   }
 
   @Test
@@ -64,8 +64,8 @@ class ConfigurationTest {
 
   @Test
   void blankConsumerOrgMeansLookItUp() {
-    ApicConnection handle = provider.connect(valid().put("consumerOrg", " ").build());
-    provider.close(handle);
+    ProviderConnection handle = provider.connect(valid().put("consumerOrg", " ").build());
+    handle.close();
 
     assertContains(handle.toString(), "consumerOrg=(not yet resolved)");
   }
@@ -107,9 +107,9 @@ class ConfigurationTest {
 
   @Test
   void trailingSlashesAreDroppedFromTheUrl() {
-    ApicConnection handle = provider.connect(valid().put("url", "https://h.example.com/base//")
+    ProviderConnection handle = provider.connect(valid().put("url", "https://h.example.com/base//")
         .build());
-    provider.close(handle);
+    handle.close();
 
     assertContains(handle.toString(), "url=https://h.example.com/base,");
   }

@@ -18,13 +18,13 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.DefinitiveProviderException;
 import dev.dynsecret.TransientProviderException;
-import dev.dynsecret.apic.internal.ApicConnection;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.dynsecret.spi.ProviderConnection;
 
 /** Resolving the consumer org from the paged application list, and verify's steps. */
 class ConsumerOrgAndVerifyTest {
@@ -34,7 +34,7 @@ class ConsumerOrgAndVerifyTest {
 
   private final ApiConnectProvider provider = ApiConnectProvider.builder()
       .clock(TestClock.at(Apic.T0)).sleeper(new RecordingSleeper()).pageSize(2).build();
-  private final List<ApicConnection> handles = new ArrayList<>();
+  private final List<ProviderConnection> handles = new ArrayList<>();
 
   @BeforeEach
   void token() {
@@ -43,15 +43,15 @@ class ConsumerOrgAndVerifyTest {
 
   @AfterEach
   void close() {
-    handles.forEach(provider::close);
+    handles.forEach(ProviderConnection::close);
   }
 
-  private ApicConnection connect(boolean withConsumerOrg) {
+  private ProviderConnection connect(boolean withConsumerOrg) {
     var config = Apic.config(wm);
     if (!withConsumerOrg) {
       config.put("consumerOrg", (String) null);
     }
-    ApicConnection handle = provider.connect(config.build());
+    ProviderConnection handle = provider.connect(config.build());
     handles.add(handle);
     return handle;
   }
@@ -84,10 +84,10 @@ class ConsumerOrgAndVerifyTest {
   void consumerOrgIsResolvedFromTheLastPageOfTheAppListOnce() {
     stubAppPages(5, 2, FIVE_APPS);
     Apic.stubCreate(wm);
-    ApicConnection handle = connect(false);
+    ProviderConnection handle = connect(false);
 
-    provider.create(handle, Apic.lease("a"));
-    provider.create(handle, Apic.lease("b"));
+    handle.create(Apic.lease("a"));
+    handle.create(Apic.lease("b"));
 
     for (int offset : new int[] {0, 2, 4}) {
       wm.verify(1, getRequestedFor(urlEqualTo(APPS + "?limit=2&offset=" + offset)));
@@ -101,13 +101,13 @@ class ConsumerOrgAndVerifyTest {
   void applicationIsMatchedByIdToo() {
     stubAppPages(5, 2, FIVE_APPS);
     Apic.stubCreate(wm);
-    ApicConnection handle = provider.connect(Apic.config(wm).put("consumerOrg", (String) null)
+    ProviderConnection handle = provider.connect(Apic.config(wm).put("consumerOrg", (String) null)
         .put("app", "id-5").build());
     handles.add(handle);
     wm.stubFor(post(urlEqualTo("/api/apps/acme/sandbox/acme-dev/id-5/credentials"))
         .willReturn(Apic.created(201)));
 
-    provider.create(handle, Apic.lease());
+    handle.create(Apic.lease());
 
     wm.verify(1, postRequestedFor(urlEqualTo("/api/apps/acme/sandbox/acme-dev/id-5/credentials")));
   }
@@ -121,7 +121,7 @@ class ConsumerOrgAndVerifyTest {
     }
     Apic.stubCreate(wm);
 
-    provider.create(connect(false), Apic.lease());
+    connect(false).create(Apic.lease());
 
     wm.verify(5, getRequestedFor(urlPathEqualTo(APPS)));
     wm.verify(1, postRequestedFor(urlEqualTo(CREDENTIALS)));
@@ -132,7 +132,7 @@ class ConsumerOrgAndVerifyTest {
     stubAppPages(null, 2, FIVE_APPS);
     Apic.stubCreate(wm);
 
-    provider.create(connect(false), Apic.lease());
+    connect(false).create(Apic.lease());
 
     wm.verify(3, getRequestedFor(urlPathEqualTo(APPS)));
   }
@@ -142,7 +142,7 @@ class ConsumerOrgAndVerifyTest {
     stubAppPages(4, 2, FIVE_APPS[0], FIVE_APPS[1], FIVE_APPS[2], FIVE_APPS[3]);
 
     DefinitiveProviderException e = assertThrows(DefinitiveProviderException.class,
-        () -> provider.create(connect(false), Apic.lease()));
+        () -> connect(false).create(Apic.lease()));
 
     assertEquals("application 'orders-app' was not found by name or id among the 4 applications"
         + " in catalog 'sandbox' of organization 'acme' (GET " + APPS + ")", e.getMessage());
@@ -155,7 +155,7 @@ class ConsumerOrgAndVerifyTest {
         app("id-9", "orders-app", "team-y"));
 
     DefinitiveProviderException e = assertThrows(DefinitiveProviderException.class,
-        () -> provider.create(connect(false), Apic.lease()));
+        () -> connect(false).create(Apic.lease()));
 
     assertContains(e.getMessage(), "several consumer organizations in catalog 'sandbox' of"
         + " organization 'acme' [team-x, team-y]; set consumerOrg");
@@ -165,7 +165,7 @@ class ConsumerOrgAndVerifyTest {
   void configuredConsumerOrgSkipsTheLookup() {
     Apic.stubCreate(wm);
 
-    provider.create(connect(true), Apic.lease());
+    connect(true).create(Apic.lease());
 
     wm.verify(0, getRequestedFor(urlPathEqualTo(APPS)));
   }
@@ -180,7 +180,7 @@ class ConsumerOrgAndVerifyTest {
     wm.stubFor(get(urlEqualTo(CREDENTIALS + "?limit=1&offset=0"))
         .willReturn(okJson("{\"total_results\":0,\"results\":[]}")));
 
-    provider.verify(connect(false));
+    connect(false).verify();
 
     wm.verify(1, postRequestedFor(urlEqualTo("/api/token")));
     wm.verify(1, getRequestedFor(urlEqualTo(CREDENTIALS + "?limit=1&offset=0")));
@@ -191,7 +191,7 @@ class ConsumerOrgAndVerifyTest {
     wm.stubFor(post(urlEqualTo("/api/token")).willReturn(Apic.apicError(401, "Invalid key")));
 
     DefinitiveProviderException e = assertThrows(DefinitiveProviderException.class,
-        () -> provider.verify(connect(true)));
+        () -> connect(true).verify());
 
     assertContains(e.getMessage(), "IBM API Connect verification failed at step"
         + " 'authentication': IBM API Connect rejected the API key exchange");
@@ -203,7 +203,7 @@ class ConsumerOrgAndVerifyTest {
         .willReturn(Apic.apicError(404, "Catalog sandbox not found")));
 
     DefinitiveProviderException e = assertThrows(DefinitiveProviderException.class,
-        () -> provider.verify(connect(true)));
+        () -> connect(true).verify());
 
     assertEquals("IBM API Connect verification failed at step 'organization/catalog':"
         + " organization 'acme' or catalog 'sandbox' does not exist or is not visible to this API"
@@ -218,7 +218,7 @@ class ConsumerOrgAndVerifyTest {
     stubAppPages(1, 2, FIVE_APPS[0]);
 
     DefinitiveProviderException e = assertThrows(DefinitiveProviderException.class,
-        () -> provider.verify(connect(false)));
+        () -> connect(false).verify());
 
     assertContains(e.getMessage(), "verification failed at step 'application': application"
         + " 'orders-app' was not found");
@@ -232,7 +232,7 @@ class ConsumerOrgAndVerifyTest {
         .willReturn(Apic.apicError(404, "Application not found")));
 
     DefinitiveProviderException e = assertThrows(DefinitiveProviderException.class,
-        () -> provider.verify(connect(true)));
+        () -> connect(true).verify());
 
     assertContains(e.getMessage(), "step 'application': application 'orders-app' of consumer"
         + " organization 'acme-dev' does not exist or its credentials are not visible");
@@ -243,7 +243,7 @@ class ConsumerOrgAndVerifyTest {
     wm.stubFor(post(urlEqualTo("/api/token")).willReturn(Apic.apicError(503, "Maintenance")));
 
     TransientProviderException e = assertThrows(TransientProviderException.class,
-        () -> provider.verify(connect(true)));
+        () -> connect(true).verify());
 
     assertContains(e.getMessage(), "step 'authentication': POST /api/token answered 503"
         + " Service Unavailable: Maintenance");

@@ -27,7 +27,6 @@ import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.DefinitiveProviderException;
 import dev.dynsecret.ProviderException;
 import dev.dynsecret.TransientProviderException;
-import dev.dynsecret.apic.internal.ApicConnection;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -39,6 +38,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.dynsecret.spi.ProviderConnection;
+import dev.dynsecret.spi.CredentialRef;
 
 /** Error bodies of every shape, failure classification, retries and Retry-After. */
 class FailureHandlingTest {
@@ -53,7 +54,7 @@ class FailureHandlingTest {
   private final RecordingSleeper sleeper = new RecordingSleeper();
   private final ApiConnectProvider provider = ApiConnectProvider.builder()
       .clock(clock).sleeper(sleeper).pageSize(2).build();
-  private ApicConnection handle;
+  private ProviderConnection handle;
 
   @BeforeEach
   void connect() {
@@ -63,12 +64,12 @@ class FailureHandlingTest {
 
   @AfterEach
   void close() {
-    provider.close(handle);
+    handle.close();
   }
 
   private ProviderException revokeFailure() {
     return assertThrows(ProviderException.class,
-        () -> provider.revoke(handle, Apic.activeLease("cred-id-1")));
+        () -> handle.revoke(CredentialRef.of(Apic.activeLease("cred-id-1"))));
   }
 
   /** DELETE by id answers {@code first}, then 204. */
@@ -114,7 +115,7 @@ class FailureHandlingTest {
     wm.stubFor(post(urlEqualTo(CREDENTIALS)).willReturn(aResponse().withStatus(403)));
 
     DefinitiveProviderException e = assertThrows(DefinitiveProviderException.class,
-        () -> provider.create(handle, Apic.lease()));
+        () -> handle.create(Apic.lease()));
 
     assertEquals("POST " + CREDENTIALS + " answered 403 Forbidden with an empty body",
         e.getMessage());
@@ -126,7 +127,7 @@ class FailureHandlingTest {
         .withBody("I'm a teapot " + "x".repeat(1000))));
 
     DefinitiveProviderException e = assertThrows(DefinitiveProviderException.class,
-        () -> provider.create(handle, Apic.lease()));
+        () -> handle.create(Apic.lease()));
 
     assertContains(e.getMessage(), "answered 418: I'm a teapot xxx");
     assertTrue(e.getMessage().length() < 500, e.getMessage());
@@ -140,7 +141,7 @@ class FailureHandlingTest {
         .withHeader("Content-Type", "text/html").withBody(page)));
 
     TransientProviderException e = assertThrows(TransientProviderException.class,
-        () -> provider.create(handle, Apic.lease()));
+        () -> handle.create(Apic.lease()));
 
     assertEquals("POST " + CREDENTIALS + " answered 500 Internal Server Error with an HTML page"
         + " titled 'Internal error' (body cut off after 65536 bytes)", e.getMessage());
@@ -149,17 +150,17 @@ class FailureHandlingTest {
   @Test
   void oversizedSuccessBodyIsAnErrorNotAnOutOfMemory() {
     Apic.stubToken(wm);
-    ApicConnection resolving = provider.connect(Apic.config(wm).put("consumerOrg", (String) null).build());
+    ProviderConnection resolving = provider.connect(Apic.config(wm).put("consumerOrg", (String) null).build());
     wm.stubFor(get(urlPathEqualTo(APPS)).willReturn(okJson(
         "{\"total_results\":1,\"results\":[{\"name\":\"" + "z".repeat(2 * 1024 * 1024)
             + "\"}]}")));
     try {
       TransientProviderException e = assertThrows(TransientProviderException.class,
-          () -> provider.create(resolving, Apic.lease()));
+          () -> resolving.create(Apic.lease()));
       assertContains(e.getMessage(), "GET " + APPS + "?limit=2&offset=0 answered 200 OK with a"
           + " body larger than 1 MiB");
     } finally {
-      provider.close(resolving);
+      resolving.close();
     }
   }
 
@@ -172,7 +173,7 @@ class FailureHandlingTest {
     Apic.stubDeleteByName(wm, 204);
 
     TransientProviderException e = assertThrows(TransientProviderException.class,
-        () -> provider.create(handle, Apic.lease()));
+        () -> handle.create(Apic.lease()));
 
     assertContains(e.getMessage(), "so the new credential's secret is unknown; the credential"
         + " was deleted again");
@@ -187,7 +188,7 @@ class FailureHandlingTest {
     Apic.stubDeleteByName(wm, 204);
 
     TransientProviderException e = assertThrows(TransientProviderException.class,
-        () -> provider.create(handle, Apic.lease()));
+        () -> handle.create(Apic.lease()));
 
     assertContains(e.getMessage(), "with a body larger than 1 MiB");
     wm.verify(1, deleteRequestedFor(urlEqualTo(BY_NAME)));
@@ -203,7 +204,7 @@ class FailureHandlingTest {
         .willReturn(aResponse().withFault(Fault.valueOf(fault))));
 
     TransientProviderException e = assertThrows(TransientProviderException.class,
-        () -> provider.create(handle, Apic.lease()));
+        () -> handle.create(Apic.lease()));
 
     assertContains(e.getMessage(), "POST " + CREDENTIALS + " failed: ");
     wm.verify(1, postRequestedFor(urlEqualTo(CREDENTIALS)));
@@ -213,7 +214,7 @@ class FailureHandlingTest {
   void droppedConnectionOnDeleteIsRetried() {
     stubDeleteFailingOnceWith(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
 
-    provider.revoke(handle, Apic.activeLease("cred-id-1"));
+    handle.revoke(CredentialRef.of(Apic.activeLease("cred-id-1")));
 
     wm.verify(2, deleteRequestedFor(urlEqualTo(BY_ID)));
     assertEquals(1, sleeper.waits.size());
@@ -221,16 +222,16 @@ class FailureHandlingTest {
 
   @Test
   void slowAnswerTimesOutTransiently() {
-    ApicConnection impatient = provider.connect(Apic.config(wm).put("requestTimeout", "200ms")
+    ProviderConnection impatient = provider.connect(Apic.config(wm).put("requestTimeout", "200ms")
         .build());
     wm.stubFor(post(urlEqualTo(CREDENTIALS))
         .willReturn(Apic.created(201).withFixedDelay(3000)));
     try {
       TransientProviderException e = assertThrows(TransientProviderException.class,
-          () -> provider.create(impatient, Apic.lease()));
+          () -> impatient.create(Apic.lease()));
       assertContains(e.getMessage(), "POST " + CREDENTIALS + " timed out after 200 ms");
     } finally {
-      provider.close(impatient);
+      impatient.close();
     }
   }
 
@@ -238,29 +239,29 @@ class FailureHandlingTest {
   void aBodyThatTricklesInPastTheTimeoutTimesOutTransiently() {
     // The headers come at once; the body drips in over 3 s. The request timeout alone only covers
     // the headers, so without the body deadline this create would succeed after 3 s.
-    ApicConnection impatient = provider.connect(Apic.config(wm).put("requestTimeout", "300ms")
+    ProviderConnection impatient = provider.connect(Apic.config(wm).put("requestTimeout", "300ms")
         .build());
     wm.stubFor(post(urlEqualTo(CREDENTIALS))
         .willReturn(Apic.created(201).withChunkedDribbleDelay(30, 3000)));
     try {
       TransientProviderException e = assertThrows(TransientProviderException.class,
-          () -> provider.create(impatient, Apic.lease()));
+          () -> impatient.create(Apic.lease()));
       assertContains(e.getMessage(), "POST " + CREDENTIALS + " timed out after 300 ms");
     } finally {
-      provider.close(impatient);
+      impatient.close();
     }
   }
 
   @Test
   void unreachableServerIsTransient() {
-    ApicConnection nowhere = provider.connect(Apic.config(wm).put("url", "http://127.0.0.1:1")
+    ProviderConnection nowhere = provider.connect(Apic.config(wm).put("url", "http://127.0.0.1:1")
         .build());
     try {
       TransientProviderException e = assertThrows(TransientProviderException.class,
-          () -> provider.create(nowhere, Apic.lease()));
+          () -> nowhere.create(Apic.lease()));
       assertContains(e.getMessage(), "POST /api/token could not connect to http://127.0.0.1:1");
     } finally {
-      provider.close(nowhere);
+      nowhere.close();
     }
   }
 
@@ -271,7 +272,7 @@ class FailureHandlingTest {
     stubDeleteFailingOnceWith(Apic.apicError(429, "Rate limit exceeded")
         .withHeader("Retry-After", "2"));
 
-    provider.revoke(handle, Apic.activeLease("cred-id-1"));
+    handle.revoke(CredentialRef.of(Apic.activeLease("cred-id-1")));
 
     wm.verify(2, deleteRequestedFor(urlEqualTo(BY_ID)));
     assertEquals(List.of(Duration.ofSeconds(2)), sleeper.waits);
@@ -287,7 +288,7 @@ class FailureHandlingTest {
     wm.stubFor(get(urlEqualTo(BY_NAME)).inScenario("busy")
         .whenScenarioStateIs("ok").willReturn(okJson("{\"id\":\"cred-id-1\"}")));
 
-    assertEquals(Optional.of("cred-id-1"), provider.find(handle, Apic.lease()));
+    assertEquals(Optional.of("cred-id-1"), handle.lookup().orElseThrow().find(CredentialRef.of(Apic.lease())));
     assertEquals(List.of(Duration.ofSeconds(5)), sleeper.waits);
   }
 
@@ -327,7 +328,7 @@ class FailureHandlingTest {
         .withHeader("Retry-After", "7")));
 
     TransientProviderException e = assertThrows(TransientProviderException.class,
-        () -> provider.create(handle, Apic.lease()));
+        () -> handle.create(Apic.lease()));
 
     assertEquals(Optional.of(Duration.ofSeconds(7)), e.retryAfter());
     wm.verify(1, postRequestedFor(urlEqualTo(CREDENTIALS)));
@@ -338,12 +339,12 @@ class FailureHandlingTest {
   @ValueSource(ints = {400, 403, 404, 405, 422})
   void clientErrorsOnGetAreDefinitiveAndNotRetried(int status) {
     wm.stubFor(get(urlPathEqualTo(APPS)).willReturn(Apic.apicError(status, "no")));
-    ApicConnection resolving = provider.connect(Apic.config(wm).put("consumerOrg", (String) null).build());
+    ProviderConnection resolving = provider.connect(Apic.config(wm).put("consumerOrg", (String) null).build());
     try {
       assertThrows(DefinitiveProviderException.class,
-          () -> provider.create(resolving, Apic.lease()));
+          () -> resolving.create(Apic.lease()));
     } finally {
-      provider.close(resolving);
+      resolving.close();
     }
     wm.verify(1, getRequestedFor(urlPathEqualTo(APPS)));
   }
@@ -354,7 +355,7 @@ class FailureHandlingTest {
         .withHeader("Location", "https://elsewhere.example.com/steal")));
 
     DefinitiveProviderException e = assertThrows(DefinitiveProviderException.class,
-        () -> provider.create(handle, Apic.lease()));
+        () -> handle.create(Apic.lease()));
 
     assertContains(e.getMessage(), "answered 302 with an empty body (redirects are not followed;"
         + " check the url)");

@@ -14,7 +14,7 @@ import dev.dynsecret.RetryPolicy;
 import dev.dynsecret.RevokeReason;
 import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.memory.MemoryLeaseStore;
-import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.LeaseQuery;
 import dev.dynsecret.testkit.LogCapture;
 import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.testkit.apic.ApicSimulator;

@@ -10,7 +10,7 @@ import dev.dynsecret.LeaseManager;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.OrphanSweepReport;
 import dev.dynsecret.memory.MemoryLeaseStore;
-import dev.dynsecret.spi.ManagedCredential;
+import dev.dynsecret.ListedCredential;
 import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.testkit.apic.ApicSimulator;
 import dev.dynsecret.testkit.apic.Fault;
@@ -135,8 +135,8 @@ class OrphanSweepAgainstSimulatorTest {
         "its credential went with the application");
   }
 
-  private static Set<String> leaseIds(List<ManagedCredential> credentials) {
-    return credentials.stream().map(ManagedCredential::leaseId).collect(Collectors.toSet());
+  private static Set<String> leaseIds(List<ListedCredential> credentials) {
+    return credentials.stream().map(ListedCredential::leaseId).collect(Collectors.toSet());
   }
 
   /** POSTs a credential the way a person with the platform API would. */

@@ -6,11 +6,11 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import dev.dynsecret.apic.internal.ApicConnection;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.dynsecret.spi.ProviderConnection;
 
 /** A proxy given to the builder carries every request. */
 class ProxyTest {
@@ -26,12 +26,12 @@ class ProxyTest {
         .proxy(ProxySelector.of(new InetSocketAddress("localhost", proxy.getPort())))
         .build();
     // Nothing listens on port 9: only the proxy can answer.
-    ApicConnection handle = provider.connect(Apic.config(proxy)
+    ProviderConnection handle = provider.connect(Apic.config(proxy)
         .put("url", "http://localhost:9").build());
     try {
-      assertEquals("cred-id-1", provider.create(handle, Apic.lease()).externalId());
+      assertEquals("cred-id-1", handle.create(Apic.lease()).externalId());
     } finally {
-      provider.close(handle);
+      handle.close();
     }
 
     proxy.verify(1, postRequestedFor(urlEqualTo("/api/token")));

@@ -24,9 +24,8 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.dynsecret.testkit.LogCapture;
 import dev.dynsecret.testkit.TestClock;
-import dev.dynsecret.apic.internal.ApicConnection;
 import dev.dynsecret.spi.CreatedCredential;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.logs.SecretsUsed;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -37,6 +36,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.dynsecret.spi.ProviderConnection;
+import dev.dynsecret.spi.CredentialRef;
 
 /**
  * Runs real scenarios (create, revoke, conflicts, re-authentication, rejected keys, servers that
@@ -76,8 +77,8 @@ class SecretLeakTest {
     }
   }
 
-  private ApicConnection connect(ProviderConfig config) {
-    ApicConnection handle = provider.connect(config);
+  private ProviderConnection connect(ProviderConfig config) {
+    ProviderConnection handle = provider.connect(config);
     described.add(handle.toString());
     described.add(config.toString());
     return handle;
@@ -106,8 +107,8 @@ class SecretLeakTest {
         .willReturn(aResponse().withStatus(204)));
     wm.stubFor(post(urlEqualTo(CREDENTIALS)).inScenario("create").whenScenarioStateIs("conflicted")
         .willSetStateTo("created").willReturn(Apic.created(201)));
-    ApicConnection handle = connect(config);
-    CreatedCredential created = provider.create(handle, Apic.lease());
+    ProviderConnection handle = connect(config);
+    CreatedCredential created = handle.create(Apic.lease());
     described.add(created.toString());
     described.add(created.secretData().toString());
     described.add(created.secretData().asMap().toString());
@@ -117,46 +118,46 @@ class SecretLeakTest {
     wm.stubFor(post(urlEqualTo(CREDENTIALS)).inScenario("create").whenScenarioStateIs("created")
         .willSetStateTo("echoing").willReturn(aResponse().withStatus(201)
             .withBody("{\"client_id\":\"x\",\"client_secret\":\"" + GENERATED_SECRET + "\"}")));
-    attempt(() -> provider.create(handle, Apic.lease()));
+    attempt(() -> handle.create(Apic.lease()));
 
     // 3. errors that echo credentials and the token back, as JSON, HTML and plain text.
     wm.stubFor(post(urlEqualTo(CREDENTIALS)).inScenario("create").whenScenarioStateIs("echoing")
         .willSetStateTo("html").willReturn(Apic.apicError(400, "Bearer " + TOKEN + " invalid for "
             + API_KEY)));
-    attempt(() -> provider.create(handle, Apic.lease()));
+    attempt(() -> handle.create(Apic.lease()));
     wm.stubFor(post(urlEqualTo(CREDENTIALS)).inScenario("create").whenScenarioStateIs("html")
         .willSetStateTo("text").willReturn(aResponse().withStatus(502)
             .withHeader("Content-Type", "text/html")
             .withBody("<html><title>Bad token " + TOKEN + "</title></html>")));
-    attempt(() -> provider.create(handle, Apic.lease()));
+    attempt(() -> handle.create(Apic.lease()));
     wm.stubFor(post(urlEqualTo(CREDENTIALS)).inScenario("create").whenScenarioStateIs("text")
         .willSetStateTo("reset").willReturn(aResponse().withStatus(500)
             .withBody("client_secret=" + CLIENT_SECRET)));
-    attempt(() -> provider.create(handle, Apic.lease()));
+    attempt(() -> handle.create(Apic.lease()));
 
     // 4. a dropped connection, and retries with Retry-After.
     wm.stubFor(post(urlEqualTo(CREDENTIALS)).inScenario("create").whenScenarioStateIs("reset")
         .willSetStateTo("expired").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-    attempt(() -> provider.create(handle, Apic.lease()));
+    attempt(() -> handle.create(Apic.lease()));
     wm.stubFor(delete(urlEqualTo(CREDENTIALS + "/cred-id-1")).inScenario("revoke")
         .whenScenarioStateIs(STARTED).willSetStateTo("ok")
         .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")));
     wm.stubFor(delete(urlEqualTo(CREDENTIALS + "/cred-id-1")).inScenario("revoke")
         .whenScenarioStateIs("ok").willReturn(aResponse().withStatus(404)));
-    provider.revoke(handle, Apic.activeLease("cred-id-1"));
-    provider.revoke(handle, Apic.activeLease("cred-id-1"));
-    provider.find(handle, Apic.lease());
+    handle.revoke(CredentialRef.of(Apic.activeLease("cred-id-1")));
+    handle.revoke(CredentialRef.of(Apic.activeLease("cred-id-1")));
+    handle.lookup().orElseThrow().find(CredentialRef.of(Apic.lease()));
 
     // 5. the token is rejected: re-authenticate once (second token), still rejected.
     wm.stubFor(post(urlEqualTo(CREDENTIALS)).inScenario("create").whenScenarioStateIs("expired")
         .willReturn(Apic.apicError(401, "token " + TOKEN + " expired")));
-    attempt(() -> provider.create(handle, Apic.lease()));
+    attempt(() -> handle.create(Apic.lease()));
 
     // 6. the token is rejected again, and the single-use key is refused (echoed back).
-    attempt(() -> provider.create(handle, Apic.lease()));
-    attempt(() -> provider.verify(handle));
+    attempt(() -> handle.create(Apic.lease()));
+    attempt(() -> handle.verify());
     described.add(handle.toString());
-    provider.close(handle);
+    handle.close();
 
     // The secrets did travel, so the search below is not vacuous.
     assertEquals(GENERATED_SECRET, created.secretData().get("CLIENT_SECRET").reveal());

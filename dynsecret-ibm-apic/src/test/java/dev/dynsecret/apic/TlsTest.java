@@ -10,8 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.dynsecret.DefinitiveProviderException;
-import dev.dynsecret.apic.internal.ApicConnection;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.logs.SecretsUsed;
 import java.io.FileInputStream;
 import java.io.InputStream;
@@ -25,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.dynsecret.spi.ProviderConnection;
 
 /**
  * Real TLS against a server whose certificate comes from a "private CA" (a self-signed one made
@@ -81,11 +81,11 @@ class TlsTest {
   }
 
   private static String createWith(ApiConnectProvider provider, ProviderConfig config) {
-    ApicConnection handle = provider.connect(config);
+    ProviderConnection handle = provider.connect(config);
     try {
-      return provider.create(handle, Apic.lease()).externalId();
+      return handle.create(Apic.lease()).externalId();
     } finally {
-      provider.close(handle);
+      handle.close();
     }
   }
 

@@ -20,9 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.dynsecret.spi.ProviderConnection;
 import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.DefinitiveProviderException;
-import dev.dynsecret.apic.internal.ApicConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.dynsecret.spi.CredentialRef;
 
 /** One token serves a run: cached, shared across threads, renewed only near expiry or on 401. */
 class TokenTest {
@@ -44,16 +45,16 @@ class TokenTest {
   private final TestClock clock = TestClock.at(Apic.T0);
   private final ApiConnectProvider provider = ApiConnectProvider.builder()
       .clock(clock).sleeper(new RecordingSleeper()).build();
-  private ApicConnection handle;
+  private ProviderConnection handle;
 
   @AfterEach
   void close() {
     if (handle != null) {
-      provider.close(handle);
+      handle.close();
     }
   }
 
-  private ApicConnection connect() {
+  private ProviderConnection connect() {
     handle = provider.connect(Apic.config(wm).build());
     return handle;
   }
@@ -80,7 +81,7 @@ class TokenTest {
     connect();
 
     for (int i = 0; i < 10; i++) {
-      provider.create(handle, Apic.lease("lease-" + i));
+      handle.create(Apic.lease("lease-" + i));
     }
 
     wm.verify(1, postRequestedFor(urlEqualTo("/api/token")));
@@ -102,7 +103,7 @@ class TokenTest {
         String leaseId = "lease-" + i;
         results.add(pool.submit(() -> {
           start.await();
-          return provider.create(handle, Apic.lease(leaseId));
+          return handle.create(Apic.lease(leaseId));
         }));
       }
       start.countDown();
@@ -124,13 +125,13 @@ class TokenTest {
     Apic.stubCreate(wm);
     connect();
 
-    provider.create(handle, Apic.lease("a"));
+    handle.create(Apic.lease("a"));
     clock.advance(Duration.ofSeconds(3600 - 61));
-    provider.create(handle, Apic.lease("b"));
+    handle.create(Apic.lease("b"));
     wm.verify(1, postRequestedFor(urlEqualTo("/api/token")));
 
     clock.advance(Duration.ofSeconds(2));
-    provider.create(handle, Apic.lease("c"));
+    handle.create(Apic.lease("c"));
 
     wm.verify(2, postRequestedFor(urlEqualTo("/api/token")));
     assertEquals("Bearer tok-1", bearerOfCreate(1));
@@ -144,9 +145,9 @@ class TokenTest {
     Apic.stubCreate(wm);
     connect();
 
-    provider.create(handle, Apic.lease("a"));
+    handle.create(Apic.lease("a"));
     clock.advance(Duration.ofDays(30));
-    provider.create(handle, Apic.lease("b"));
+    handle.create(Apic.lease("b"));
 
     wm.verify(1, postRequestedFor(urlEqualTo("/api/token")));
   }
@@ -161,7 +162,7 @@ class TokenTest {
         .whenScenarioStateIs("rejected-once").willReturn(Apic.created(201)));
     connect();
 
-    provider.create(handle, Apic.lease());
+    handle.create(Apic.lease());
 
     wm.verify(2, postRequestedFor(urlEqualTo("/api/token")));
     assertEquals("Bearer tok-1", bearerOfCreate(0));
@@ -176,7 +177,7 @@ class TokenTest {
     connect();
 
     DefinitiveProviderException e = assertThrows(DefinitiveProviderException.class,
-        () -> provider.find(handle, Apic.lease()));
+        () -> handle.lookup().orElseThrow().find(CredentialRef.of(Apic.lease())));
 
     assertContains(e.getMessage(), "answered 401 Unauthorized even with a newly issued access"
         + " token: Not authorized");
@@ -190,7 +191,7 @@ class TokenTest {
     connect();
 
     DefinitiveProviderException e = assertThrows(DefinitiveProviderException.class,
-        () -> provider.create(handle, Apic.lease()));
+        () -> handle.create(Apic.lease()));
 
     assertContains(e.getMessage(), "IBM API Connect rejected the API key exchange (POST"
         + " /api/token answered 401 Unauthorized: Invalid API key)");
@@ -214,7 +215,7 @@ class TokenTest {
     connect();
 
     DefinitiveProviderException e = assertThrows(DefinitiveProviderException.class,
-        () -> provider.create(handle, Apic.lease()));
+        () -> handle.create(Apic.lease()));
 
     assertContains(e.getMessage(), "API key has already been used");
     assertContains(e.getMessage(), "exchanged the same key successfully before, so the key is"
@@ -236,7 +237,7 @@ class TokenTest {
         results.add(pool.submit(() -> {
           start.await();
           try {
-            provider.create(handle, Apic.lease(leaseId));
+            handle.create(Apic.lease(leaseId));
             return null;
           } catch (RuntimeException e) {
             return e;

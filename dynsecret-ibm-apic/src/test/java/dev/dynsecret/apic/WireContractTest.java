@@ -33,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.DefinitiveProviderException;
-import dev.dynsecret.apic.internal.ApicConnection;
 import dev.dynsecret.spi.CreatedCredential;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +42,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.dynsecret.spi.ProviderConnection;
+import dev.dynsecret.spi.CredentialRef;
 
 /** Pins the requests the provider sends and the answers the contract allows. */
 class WireContractTest {
@@ -53,7 +54,7 @@ class WireContractTest {
   private final RecordingSleeper sleeper = new RecordingSleeper();
   private final ApiConnectProvider provider = ApiConnectProvider.builder()
       .clock(TestClock.at(Apic.T0)).sleeper(sleeper).build();
-  private ApicConnection handle;
+  private ProviderConnection handle;
 
   @BeforeEach
   void connect() {
@@ -63,14 +64,14 @@ class WireContractTest {
 
   @AfterEach
   void close() {
-    provider.close(handle);
+    handle.close();
   }
 
   @Test
   void tokenRequestIsTheApiKeyGrantAsJson() {
     Apic.stubCreate(wm);
 
-    provider.create(handle, Apic.lease());
+    handle.create(Apic.lease());
 
     wm.verify(1, postRequestedFor(urlEqualTo("/api/token"))
         .withHeader("Content-Type", equalTo("application/json"))
@@ -85,7 +86,7 @@ class WireContractTest {
   void createPostsNameTitleAndSummaryWithBearerToken() {
     Apic.stubCreate(wm);
 
-    CreatedCredential created = provider.create(handle, Apic.lease());
+    CreatedCredential created = handle.create(Apic.lease());
 
     wm.verify(1, postRequestedFor(urlEqualTo(CREDENTIALS))
         .withHeader("Authorization", equalTo("Bearer " + TOKEN))
@@ -109,7 +110,7 @@ class WireContractTest {
   void credentialNameIsLowercaseDigitsAndDashesWithinSixtyFourCharacters() {
     wm.stubFor(post(urlEqualTo(CREDENTIALS)).willReturn(Apic.created(201)));
 
-    provider.create(handle, Apic.lease("Lease_ID.With/Odd Characters-and-a-very-long-tail-0123456789"));
+    handle.create(Apic.lease("Lease_ID.With/Odd Characters-and-a-very-long-tail-0123456789"));
 
     String name = wm.getAllServeEvents().stream()
         .filter(e -> e.getRequest().getUrl().equals(CREDENTIALS))
@@ -123,7 +124,7 @@ class WireContractTest {
   void anySuccessStatusOnCreateIsAccepted(int status) {
     wm.stubFor(post(urlEqualTo(CREDENTIALS)).willReturn(Apic.created(status)));
 
-    CreatedCredential created = provider.create(handle, Apic.lease());
+    CreatedCredential created = handle.create(Apic.lease());
 
     assertEquals("cred-id-1", created.externalId());
   }
@@ -134,7 +135,7 @@ class WireContractTest {
     wm.stubFor(delete(urlEqualTo(CREDENTIALS + "/cred-id-1"))
         .willReturn(aResponse().withStatus(status)));
 
-    provider.revoke(handle, Apic.activeLease("cred-id-1"));
+    handle.revoke(CredentialRef.of(Apic.activeLease("cred-id-1")));
 
     wm.verify(1, deleteRequestedFor(urlEqualTo(CREDENTIALS + "/cred-id-1"))
         .withHeader("Authorization", equalTo("Bearer " + TOKEN))
@@ -146,7 +147,7 @@ class WireContractTest {
     wm.stubFor(delete(urlEqualTo(CREDENTIALS + "/cred-id-1"))
         .willReturn(Apic.apicError(404, "Credential not found")));
 
-    provider.revoke(handle, Apic.activeLease("cred-id-1"));
+    handle.revoke(CredentialRef.of(Apic.activeLease("cred-id-1")));
 
     wm.verify(1, deleteRequestedFor(urlEqualTo(CREDENTIALS + "/cred-id-1")));
   }
@@ -155,7 +156,7 @@ class WireContractTest {
   void revokeWithoutExternalIdDeletesByDeterministicName() {
     Apic.stubDeleteByName(wm, 200);
 
-    provider.revoke(handle, Apic.lease());
+    handle.revoke(CredentialRef.of(Apic.lease()));
 
     wm.verify(1, deleteRequestedFor(urlEqualTo(CREDENTIALS + "/" + CREDENTIAL_NAME)));
   }
@@ -166,7 +167,7 @@ class WireContractTest {
         .willReturn(Apic.apicError(403, "Insufficient permissions", "Ask an administrator")));
 
     DefinitiveProviderException e = assertThrows(DefinitiveProviderException.class,
-        () -> provider.revoke(handle, Apic.activeLease("cred-id-1")));
+        () -> handle.revoke(CredentialRef.of(Apic.activeLease("cred-id-1"))));
 
     assertEquals("DELETE " + CREDENTIALS + "/cred-id-1 answered 403 Forbidden: Insufficient"
         + " permissions; Ask an administrator", e.getMessage());
@@ -185,7 +186,7 @@ class WireContractTest {
     wm.stubFor(post(urlEqualTo(CREDENTIALS)).inScenario("dup")
         .whenScenarioStateIs("deleted").willReturn(Apic.created(201)));
 
-    CreatedCredential created = provider.create(handle, Apic.lease());
+    CreatedCredential created = handle.create(Apic.lease());
 
     assertEquals("cred-id-1", created.externalId());
     wm.verify(2, postRequestedFor(urlEqualTo(CREDENTIALS)));
@@ -198,7 +199,7 @@ class WireContractTest {
         .willReturn(Apic.apicError(400, "Title is too long")));
 
     DefinitiveProviderException e = assertThrows(DefinitiveProviderException.class,
-        () -> provider.create(handle, Apic.lease()));
+        () -> handle.create(Apic.lease()));
 
     assertEquals("POST " + CREDENTIALS + " answered 400 Bad Request: Title is too long",
         e.getMessage());
@@ -211,7 +212,7 @@ class WireContractTest {
     Apic.stubDeleteByName(wm, 404);
 
     DefinitiveProviderException e = assertThrows(DefinitiveProviderException.class,
-        () -> provider.create(handle, Apic.lease()));
+        () -> handle.create(Apic.lease()));
 
     assertContains(e.getMessage(), "still answered 409 Conflict after credential '"
         + CREDENTIAL_NAME + "' was deleted");
@@ -224,7 +225,7 @@ class WireContractTest {
         .willReturn(Apic.apicError(404, "Application orders-app not found")));
 
     DefinitiveProviderException e = assertThrows(DefinitiveProviderException.class,
-        () -> provider.create(handle, Apic.lease()));
+        () -> handle.create(Apic.lease()));
 
     assertContains(e.getMessage(), "404 Not Found: Application orders-app not found");
   }
@@ -234,7 +235,7 @@ class WireContractTest {
     wm.stubFor(get(urlEqualTo(CREDENTIALS + "/" + CREDENTIAL_NAME))
         .willReturn(okJson("{\"id\":\"cred-id-9\",\"name\":\"" + CREDENTIAL_NAME + "\"}")));
 
-    assertEquals(Optional.of("cred-id-9"), provider.find(handle, Apic.lease()));
+    assertEquals(Optional.of("cred-id-9"), handle.lookup().orElseThrow().find(CredentialRef.of(Apic.lease())));
     wm.verify(getRequestedFor(urlEqualTo(CREDENTIALS + "/" + CREDENTIAL_NAME))
         .withHeader("Authorization", equalTo("Bearer " + TOKEN)));
   }
@@ -246,7 +247,7 @@ class WireContractTest {
         "{\"total_results\":2,\"results\":[{\"id\":\"a\",\"name\":\"other\"},"
             + "{\"id\":\"cred-id-7\",\"name\":\"" + CREDENTIAL_NAME + "\"}]}")));
 
-    assertEquals(Optional.of("cred-id-7"), provider.find(handle, Apic.lease()));
+    assertEquals(Optional.of("cred-id-7"), handle.lookup().orElseThrow().find(CredentialRef.of(Apic.lease())));
   }
 
   @Test
@@ -255,21 +256,21 @@ class WireContractTest {
     wm.stubFor(get(urlEqualTo(CREDENTIALS + "?limit=100&offset=0")).willReturn(okJson(
         "{\"total_results\":1,\"results\":[{\"id\":\"a\",\"name\":\"other\"}]}")));
 
-    assertEquals(Optional.empty(), provider.find(handle, Apic.lease()));
+    assertEquals(Optional.empty(), handle.lookup().orElseThrow().find(CredentialRef.of(Apic.lease())));
   }
 
   @Test
   void pathSegmentsArePercentEncoded() {
-    ApicConnection odd = provider.connect(Apic.config(wm)
+    ProviderConnection odd = provider.connect(Apic.config(wm)
         .put("org", "Acme Corp").put("catalog", "sand+box").put("consumerOrg", "dev team")
         .put("app", "Orders App/v2 é").build());
     String path = "/api/apps/Acme%20Corp/sand%2Bbox/dev%20team/Orders%20App%2Fv2%20%C3%A9"
         + "/credentials";
     wm.stubFor(post(urlEqualTo(path)).willReturn(Apic.created(201)));
     try {
-      provider.create(odd, Apic.lease());
+      odd.create(Apic.lease());
     } finally {
-      provider.close(odd);
+      odd.close();
     }
     assertTrue(wm.getAllServeEvents().stream()
         .anyMatch(e -> e.getRequest().getUrl().equals(path)), "request sent to " + path);

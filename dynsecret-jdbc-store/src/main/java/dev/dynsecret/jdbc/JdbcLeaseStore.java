@@ -5,7 +5,7 @@ import static dev.dynsecret.jdbc.internal.LeaseRows.setTime;
 
 import dev.dynsecret.ConflictException;
 import dev.dynsecret.InvalidRequestException;
-import dev.dynsecret.Lease;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.NotFoundException;
 import dev.dynsecret.StoreException;
@@ -15,9 +15,9 @@ import dev.dynsecret.jdbc.internal.LeaseSql;
 import dev.dynsecret.jdbc.internal.Schema;
 import dev.dynsecret.jdbc.internal.Tables;
 import dev.dynsecret.jdbc.internal.Transactions;
-import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.LeaseQuery;
 import dev.dynsecret.spi.LeaseStore;
-import dev.dynsecret.spi.Page;
+import dev.dynsecret.Page;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,7 +46,7 @@ import javax.sql.DataSource;
  * closes before returning, so no transaction is ever open while a provider is called. Writes are
  * compare-and-set on the lease's version; {@link #claimDue} locks due rows with {@code SELECT ...
  * FOR UPDATE SKIP LOCKED}, so nodes claiming at once never wait for, nor claim, each other's
- * leases. Times are kept to the microsecond. The store holds no secret data: a {@link Lease} has
+ * leases. Times are kept to the microsecond. The store holds no secret data: a {@link LeaseRecord} has
  * none, and its metadata is stored as JSON text.
  *
  * <p>The data source belongs to the caller: {@link #close()} leaves it open.
@@ -99,7 +99,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   // ---------------------------------------------------------------- LeaseStore
 
   @Override
-  public void insert(Lease lease) {
+  public void insert(LeaseRecord lease) {
     Objects.requireNonNull(lease, "lease");
     LeaseRows.checkFits(lease);
     transactions.single(() -> "insert of lease " + lease.id(), connection -> {
@@ -119,7 +119,7 @@ public final class JdbcLeaseStore implements LeaseStore {
    * secrets' creates never wait for it.
    */
   @Override
-  public boolean insertWithinLimit(Lease lease, Set<LeaseState> counted, long limit) {
+  public boolean insertWithinLimit(LeaseRecord lease, Set<LeaseState> counted, long limit) {
     Objects.requireNonNull(lease, "lease");
     Objects.requireNonNull(counted, "counted");
     if (limit < 1) {
@@ -175,7 +175,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     });
   }
 
-  private void insert(Connection connection, Lease lease) throws SQLException {
+  private void insert(Connection connection, LeaseRecord lease) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(sql.insert)) {
       LeaseRows.bindInsert(insert, lease);
       insert.executeUpdate();
@@ -188,7 +188,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   @Override
-  public Optional<Lease> find(String id) {
+  public Optional<LeaseRecord> find(String id) {
     Objects.requireNonNull(id, "id");
     return transactions.single(() -> "reading lease " + id, connection -> {
       try (PreparedStatement find = connection.prepareStatement(sql.find)) {
@@ -201,10 +201,10 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   @Override
-  public Lease update(Lease lease) {
+  public LeaseRecord update(LeaseRecord lease) {
     Objects.requireNonNull(lease, "lease");
     LeaseRows.checkFits(lease);
-    Lease stored = LeaseRows.normalized(lease).toBuilder().version(lease.version() + 1).build();
+    LeaseRecord stored = LeaseRows.normalized(lease).toBuilder().version(lease.version() + 1).build();
     return transactions.single(() -> "update of lease " + lease.id(), connection -> {
       try (PreparedStatement update = connection.prepareStatement(sql.update)) {
         int next = LeaseRows.bindAssignments(update, lease);
@@ -219,7 +219,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   /** After a compare-and-set changed nothing: the lease is gone, or its version moved on. */
-  private RuntimeException whyNotUpdated(Connection connection, Lease lease) throws SQLException {
+  private RuntimeException whyNotUpdated(Connection connection, LeaseRecord lease) throws SQLException {
     try (PreparedStatement versionOf = connection.prepareStatement(sql.versionOf)) {
       versionOf.setString(1, lease.id());
       try (ResultSet rs = versionOf.executeQuery()) {
@@ -233,7 +233,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   @Override
-  public Page<Lease> query(LeaseQuery query) {
+  public Page<LeaseRecord> query(LeaseQuery query) {
     Objects.requireNonNull(query, "query");
     return transactions.single(() -> "listing leases", connection -> {
       try (PreparedStatement select = connection.prepareStatement(sql.query(query))) {
@@ -249,7 +249,7 @@ public final class JdbcLeaseStore implements LeaseStore {
         }
         // One row more than asked tells whether another page follows.
         select.setInt(i, query.limit() + 1);
-        List<Lease> items = new ArrayList<>();
+        List<LeaseRecord> items = new ArrayList<>();
         boolean more = false;
         try (ResultSet rs = select.executeQuery()) {
           while (rs.next()) {
@@ -266,7 +266,7 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   @Override
-  public List<Lease> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit) {
+  public List<LeaseRecord> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit) {
     if (nodeId == null || nodeId.isBlank() || nodeId.length() > 128) {
       throw new InvalidRequestException("nodeId", "must be 1 to 128 characters");
     }
@@ -280,7 +280,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     Instant deadline = micros(now.plus(claimTimeout));
     return transactions.run(() -> "claiming due leases for " + nodeId, connection -> {
       sqlDialect.beforeClaim(connection, tables);
-      List<Lease> due = new ArrayList<>();
+      List<LeaseRecord> due = new ArrayList<>();
       try (PreparedStatement select = connection.prepareStatement(sql.claimSelect)) {
         sqlDialect.bindClaimSelect(select, at, limit);
         try (ResultSet rs = select.executeQuery()) {
@@ -295,7 +295,7 @@ public final class JdbcLeaseStore implements LeaseStore {
       try (PreparedStatement claim = connection.prepareStatement(sql.claimUpdate)) {
         claim.setString(1, nodeId);
         setTime(claim, 2, deadline);
-        sqlDialect.bindIds(connection, claim, 3, due.stream().map(Lease::id).toList());
+        sqlDialect.bindIds(connection, claim, 3, due.stream().map(LeaseRecord::id).toList());
         int claimed = claim.executeUpdate();
         if (claimed != due.size()) {
           // Cannot happen while the rows are locked; roll back rather than claim half a batch.

@@ -8,12 +8,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.dynsecret.ConflictException;
 import dev.dynsecret.DynamicSecret;
-import dev.dynsecret.Lease;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseManager;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.NotFoundException;
 import dev.dynsecret.StoreException;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.RecordingProvider;
 import dev.dynsecret.testkit.TestClock;
 import java.sql.Connection;
@@ -66,15 +66,17 @@ class ConnectionLeakPostgresTest {
             start.await();
             int revoked = 0;
             for (int round = 0; round < ROUNDS; round++) {
-              Lease lease = manager.create("orders-api").lease();
-              Lease renewed = manager.renew(lease.id(), Duration.ofMinutes(20));
+              String id = manager.create("orders-api").lease().id();
+              manager.renew(id, Duration.ofMinutes(20));
+              LeaseRecord renewed = store.find(id).orElseThrow();
+              LeaseRecord lease = renewed.toBuilder().version(renewed.version() - 1).build();
               assertThrows(ConflictException.class, () -> store.insert(lease));
               assertThrows(ConflictException.class, () -> store.update(lease));
               assertThrows(NotFoundException.class,
                   () -> store.update(renewed.toBuilder().id(renewed.id() + "-gone").build()));
               assertThrows(StoreException.class, () -> broken.find(lease.id()));
               store.claimDue(node, T0, Duration.ofMinutes(1), 5);
-              store.query(dev.dynsecret.spi.LeaseQuery.bySecret("orders-api", 10));
+              store.query(dev.dynsecret.LeaseQuery.bySecret("orders-api", 10));
               if (manager.revoke(lease.id()).state() == LeaseState.REVOKED) {
                 revoked++;
               }

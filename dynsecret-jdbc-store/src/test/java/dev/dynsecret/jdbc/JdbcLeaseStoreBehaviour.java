@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynsecret.ConflictException;
 import dev.dynsecret.InvalidRequestException;
-import dev.dynsecret.Lease;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.NotFoundException;
 import dev.dynsecret.RevokeReason;
@@ -20,8 +20,8 @@ import dev.dynsecret.jdbc.internal.Dialect;
 import dev.dynsecret.jdbc.internal.Schema;
 import dev.dynsecret.jdbc.internal.Tables;
 import dev.dynsecret.jdbc.internal.Transactions;
-import dev.dynsecret.spi.LeaseQuery;
-import dev.dynsecret.spi.Page;
+import dev.dynsecret.LeaseQuery;
+import dev.dynsecret.Page;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -78,8 +78,8 @@ abstract class JdbcLeaseStoreBehaviour {
     store.close();
   }
 
-  private static Lease everyField(String id) {
-    return Lease.builder()
+  private static LeaseRecord everyField(String id) {
+    return LeaseRecord.builder()
         .id(id)
         .secretName("orders-api")
         .externalId("cred-123")
@@ -108,8 +108,8 @@ abstract class JdbcLeaseStoreBehaviour {
 
   @Test
   void readsBackEveryFieldExactly() {
-    Lease full = everyField("lease-full");
-    Lease sparse = Lease.builder().id("lease-sparse").secretName("s").state(LeaseState.PENDING)
+    LeaseRecord full = everyField("lease-full");
+    LeaseRecord sparse = LeaseRecord.builder().id("lease-sparse").secretName("s").state(LeaseState.PENDING)
         .createdAt(T0).expiresAt(T0.plusSeconds(60)).hardLimitAt(T0.plusSeconds(600)).build();
 
     store.insert(full);
@@ -122,7 +122,7 @@ abstract class JdbcLeaseStoreBehaviour {
 
   @Test
   void keepsTheInstantWhateverTheJvmAndSessionTimeZones() throws SQLException {
-    Lease lease = everyField("lease-tz");
+    LeaseRecord lease = everyField("lease-tz");
     TimeZone original = TimeZone.getDefault();
     JdbcLeaseStore chatham;
     try {
@@ -153,20 +153,20 @@ abstract class JdbcLeaseStoreBehaviour {
   @Test
   void keepsTimesToTheMicrosecondAndReturnsWhatItStored() {
     Instant withNanos = Instant.parse("2030-01-01T00:00:00.123456789Z");
-    Lease lease = active("lease-nanos", "s", withNanos);
+    LeaseRecord lease = active("lease-nanos", "s", withNanos);
     store.insert(lease);
 
-    Lease found = store.find(lease.id()).orElseThrow();
+    LeaseRecord found = store.find(lease.id()).orElseThrow();
     assertEquals(Instant.parse("2030-01-01T00:00:00.123456Z"), found.dueAt());
 
-    Lease updated = store.update(found.toBuilder().renewedAt(withNanos.plusNanos(999)).build());
+    LeaseRecord updated = store.update(found.toBuilder().renewedAt(withNanos.plusNanos(999)).build());
     assertEquals(updated, store.find(lease.id()).orElseThrow());
     assertEquals(Instant.parse("2030-01-01T00:00:00.123457Z"), updated.renewedAt());
   }
 
   @Test
   void insertingAnIdTwiceIsAConflictAndKeepsTheFirst() {
-    Lease first = active("lease-1", "s", T0);
+    LeaseRecord first = active("lease-1", "s", T0);
     store.insert(first);
 
     assertThrows(ConflictException.class,
@@ -176,10 +176,10 @@ abstract class JdbcLeaseStoreBehaviour {
 
   @Test
   void updateIsACompareAndSetOnTheVersion() {
-    Lease lease = active("lease-1", "s", T0);
+    LeaseRecord lease = active("lease-1", "s", T0);
     store.insert(lease);
 
-    Lease v1 = store.update(lease.toBuilder().externalId("ext-2").build());
+    LeaseRecord v1 = store.update(lease.toBuilder().externalId("ext-2").build());
     assertEquals(1, v1.version());
     assertEquals(v1, store.find("lease-1").orElseThrow());
 
@@ -199,10 +199,10 @@ abstract class JdbcLeaseStoreBehaviour {
     store.insert(active("later", "s", T0.plus(Duration.ofHours(1))));
     store.insert(active("done", "s", null));
 
-    List<Lease> claimed = store.claimDue("node-1", T0, Duration.ofMinutes(2), 2);
+    List<LeaseRecord> claimed = store.claimDue("node-1", T0, Duration.ofMinutes(2), 2);
 
-    assertEquals(List.of("a", "c"), claimed.stream().map(Lease::id).toList());
-    for (Lease lease : claimed) {
+    assertEquals(List.of("a", "c"), claimed.stream().map(LeaseRecord::id).toList());
+    for (LeaseRecord lease : claimed) {
       assertAll(
           () -> assertEquals("node-1", lease.claimedBy()),
           () -> assertEquals(T0.plus(Duration.ofMinutes(2)), lease.dueAt()),
@@ -213,7 +213,7 @@ abstract class JdbcLeaseStoreBehaviour {
     assertEquals(List.of(), store.claimDue("node-2", T0, Duration.ofMinutes(2), 10));
 
     // A claim nobody releases becomes due again at its deadline, and another node takes it.
-    List<Lease> takenOver = store.claimDue("node-2", T0.plus(Duration.ofMinutes(2)),
+    List<LeaseRecord> takenOver = store.claimDue("node-2", T0.plus(Duration.ofMinutes(2)),
         Duration.ofMinutes(2), 10);
     assertEquals(List.of("a", "b", "c"), ids(takenOver).stream().sorted().toList());
     assertTrue(takenOver.stream().allMatch(l -> l.claimedBy().equals("node-2")));
@@ -234,7 +234,7 @@ abstract class JdbcLeaseStoreBehaviour {
             .close();
       }
       // Runs while the row lock is held: it must come back without "held", not wait for it.
-      Future<List<Lease>> claim =
+      Future<List<LeaseRecord>> claim =
           other.submit(() -> store.claimDue("node-1", T0, Duration.ofMinutes(1), 10));
       assertEquals(List.of("free-1", "free-2"), ids(claim.get(30, TimeUnit.SECONDS)));
       holder.rollback();
@@ -260,7 +260,7 @@ abstract class JdbcLeaseStoreBehaviour {
         results.add(pool.submit(() -> {
           start.await();
           List<String> mine = new ArrayList<>();
-          List<Lease> batch;
+          List<LeaseRecord> batch;
           do {
             batch = store.claimDue(node, T0, Duration.ofMinutes(5), 20);
             mine.addAll(ids(batch));
@@ -296,7 +296,7 @@ abstract class JdbcLeaseStoreBehaviour {
     try {
       for (int round = 0; round < 3; round++) {
         java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
-        List<Future<List<Lease>>> claims = new ArrayList<>();
+        List<Future<List<LeaseRecord>>> claims = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
           String node = "node-" + t;
           claims.add(pool.submit(() -> {
@@ -305,8 +305,8 @@ abstract class JdbcLeaseStoreBehaviour {
           }));
         }
         Set<String> claimedThisRound = new java.util.HashSet<>();
-        for (Future<List<Lease>> claim : claims) {
-          List<Lease> got = claim.get(60, TimeUnit.SECONDS);
+        for (Future<List<LeaseRecord>> claim : claims) {
+          List<LeaseRecord> got = claim.get(60, TimeUnit.SECONDS);
           assertEquals(batch, got.size(), "batch size in round " + round);
           claimedThisRound.addAll(ids(got));
         }
@@ -330,7 +330,7 @@ abstract class JdbcLeaseStoreBehaviour {
 
     List<String> seen = new ArrayList<>();
     LeaseQuery query = LeaseQuery.all(4);
-    Page<Lease> page;
+    Page<LeaseRecord> page;
     do {
       page = store.query(query);
       assertTrue(page.items().size() <= 4);
@@ -344,13 +344,13 @@ abstract class JdbcLeaseStoreBehaviour {
   @Test
   void filtersPagesBySecretAndState() {
     for (int i = 0; i < 12; i++) {
-      Lease lease = active(String.format("lease-%02d", i), i < 8 ? "mine" : "other", T0);
+      LeaseRecord lease = active(String.format("lease-%02d", i), i < 8 ? "mine" : "other", T0);
       store.insert(i % 2 == 0 ? lease : lease.toBuilder().state(LeaseState.REVOKED).build());
     }
     LeaseQuery activeOfMine = LeaseQuery.bySecret("mine", 3).withStates(Set.of(LeaseState.ACTIVE));
 
-    Page<Lease> first = store.query(activeOfMine);
-    Page<Lease> second = store.query(activeOfMine.after(first.nextCursor()));
+    Page<LeaseRecord> first = store.query(activeOfMine);
+    Page<LeaseRecord> second = store.query(activeOfMine.after(first.nextCursor()));
 
     assertEquals(List.of("lease-00", "lease-02", "lease-04"), ids(first.items()));
     assertEquals("lease-04", first.nextCursor());
@@ -391,7 +391,7 @@ abstract class JdbcLeaseStoreBehaviour {
     assertEquals(List.of("failed", "live", "recent"), ids(store.query(LeaseQuery.all(10)).items()));
   }
 
-  private static Lease revoked(String id, Instant revokedAt) {
+  private static LeaseRecord revoked(String id, Instant revokedAt) {
     return active(id, "s", null).toBuilder().state(LeaseState.REVOKED)
         .revokeReason(RevokeReason.MANUAL).revokedAt(revokedAt).build();
   }
@@ -558,8 +558,8 @@ abstract class JdbcLeaseStoreBehaviour {
     }
   }
 
-  static List<String> ids(List<Lease> leases) {
-    return leases.stream().map(Lease::id).toList();
+  static List<String> ids(List<LeaseRecord> leases) {
+    return leases.stream().map(LeaseRecord::id).toList();
   }
 
   /** A data source whose driver claims to be another database; everything else is real. */

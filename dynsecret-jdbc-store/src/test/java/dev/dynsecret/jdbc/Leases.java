@@ -1,6 +1,6 @@
 package dev.dynsecret.jdbc;
 
-import dev.dynsecret.Lease;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseState;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,8 +12,8 @@ final class Leases {
   private Leases() {}
 
   /** An active lease of {@code secret}, created at T0, due (expiring) at {@code dueAt}. */
-  static Lease active(String id, String secret, Instant dueAt) {
-    return Lease.builder()
+  static LeaseRecord active(String id, String secret, Instant dueAt) {
+    return LeaseRecord.builder()
         .id(id)
         .secretName(secret)
         .externalId("ext-" + id)

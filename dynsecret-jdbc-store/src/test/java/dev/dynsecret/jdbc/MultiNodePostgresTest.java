@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.dynsecret.DynamicSecret;
-import dev.dynsecret.Lease;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseManager;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.RevokeReason;
-import dev.dynsecret.spi.LeaseQuery;
-import dev.dynsecret.spi.Page;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.LeaseQuery;
+import dev.dynsecret.Page;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.ManyNodes;
 import dev.dynsecret.testkit.RecordingProvider;
 import dev.dynsecret.testkit.TestClock;
@@ -98,14 +98,14 @@ class MultiNodePostgresTest {
     List<String> ids = ManyNodes.createLeases(managers.get(0), SECRET, 600, 4);
     clock.advance(TTL.plusSeconds(1));
     // The dead node claims a batch, then never releases it.
-    List<Lease> abandoned = stores.get(0).claimDue("dead-node", clock.instant(), CLAIM_TIMEOUT, 150);
+    List<LeaseRecord> abandoned = stores.get(0).claimDue("dead-node", clock.instant(), CLAIM_TIMEOUT, 150);
     assertEquals(150, abandoned.size());
 
     List<Integer> firstPass = ManyNodes.processDueAtOnce(managers);
 
     assertEquals(450, firstPass.stream().mapToInt(Integer::intValue).sum());
-    for (Lease lease : abandoned) {
-      Lease now = stores.get(1).find(lease.id()).orElseThrow();
+    for (LeaseRecord lease : abandoned) {
+      LeaseRecord now = stores.get(1).find(lease.id()).orElseThrow();
       assertAll(
           () -> assertEquals(LeaseState.ACTIVE, now.state()),
           () -> assertEquals("dead-node", now.claimedBy()),
@@ -117,7 +117,7 @@ class MultiNodePostgresTest {
 
     assertEquals(150, takeOver.stream().mapToInt(Integer::intValue).sum());
     assertEachRevokedOnce(ids);
-    for (Lease lease : abandoned) {
+    for (LeaseRecord lease : abandoned) {
       String revokedBy = stores.get(2).find(lease.id()).orElseThrow().revokedBy();
       assertTrue(Set.of("node-1", "node-2", "node-3").contains(revokedBy), revokedBy);
     }
@@ -133,7 +133,7 @@ class MultiNodePostgresTest {
     assertEquals(ids.size(), store.count(SECRET, EnumSet.of(LeaseState.REVOKED)));
     assertEquals(0, store.count(SECRET,
         EnumSet.of(LeaseState.PENDING, LeaseState.ACTIVE, LeaseState.REVOCATION_FAILED)));
-    for (Lease lease : all(store)) {
+    for (LeaseRecord lease : all(store)) {
       assertAll(
           () -> assertEquals(RevokeReason.EXPIRED, lease.revokeReason()),
           () -> assertNull(lease.claimedBy()),
@@ -143,13 +143,13 @@ class MultiNodePostgresTest {
 
   private Map<String, Long> revokedByNode(List<String> ids) {
     return all(stores.get(0)).stream()
-        .collect(Collectors.groupingBy(Lease::revokedBy, TreeMap::new, Collectors.counting()));
+        .collect(Collectors.groupingBy(LeaseRecord::revokedBy, TreeMap::new, Collectors.counting()));
   }
 
-  private static List<Lease> all(JdbcLeaseStore store) {
-    List<Lease> leases = new ArrayList<>();
+  private static List<LeaseRecord> all(JdbcLeaseStore store) {
+    List<LeaseRecord> leases = new ArrayList<>();
     LeaseQuery query = LeaseQuery.bySecret(SECRET, 1000);
-    Page<Lease> page;
+    Page<LeaseRecord> page;
     do {
       page = store.query(query);
       leases.addAll(page.items());

@@ -9,7 +9,7 @@ import dev.dynsecret.LeaseManager;
 import dev.dynsecret.jdbc.internal.Dialect;
 import dev.dynsecret.jdbc.internal.LeaseSql;
 import dev.dynsecret.jdbc.internal.Tables;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.RecordingProvider;
 import dev.dynsecret.testkit.TestClock;
 import java.sql.Connection;

@@ -2,13 +2,13 @@ package dev.dynsecret.memory;
 
 import dev.dynsecret.ConflictException;
 import dev.dynsecret.InvalidRequestException;
-import dev.dynsecret.Lease;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.NotFoundException;
 import dev.dynsecret.StoreException;
-import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.LeaseQuery;
 import dev.dynsecret.spi.LeaseStore;
-import dev.dynsecret.spi.Page;
+import dev.dynsecret.Page;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -131,7 +131,7 @@ public final class MemoryLeaseStore implements LeaseStore {
   }
 
   @Override
-  public void insert(Lease lease) {
+  public void insert(LeaseRecord lease) {
     require(lease, "lease");
     writeLock.lock();
     try {
@@ -144,7 +144,7 @@ public final class MemoryLeaseStore implements LeaseStore {
 
   /** {@inheritDoc} Counted and stored under the write lock, which every insert takes. */
   @Override
-  public boolean insertWithinLimit(Lease lease, Set<LeaseState> counted, long limit) {
+  public boolean insertWithinLimit(LeaseRecord lease, Set<LeaseState> counted, long limit) {
     require(lease, "lease");
     require(counted, "counted");
     requirePositive(limit, "limit");
@@ -162,7 +162,7 @@ public final class MemoryLeaseStore implements LeaseStore {
   }
 
   /** Adds a new lease and indexes it. Called under the write lock only. */
-  private void store(Lease lease) {
+  private void store(LeaseRecord lease) {
     LeaseId id = LeaseId.of(lease.id());
     if (leases.containsKey(id)) {
       throw new ConflictException("a lease with id '" + lease.id() + "' is stored already");
@@ -176,7 +176,7 @@ public final class MemoryLeaseStore implements LeaseStore {
   }
 
   @Override
-  public Optional<Lease> find(String id) {
+  public Optional<LeaseRecord> find(String id) {
     require(id, "id");
     ensureOpen();
     StoredLease stored = leases.get(LeaseId.of(id));
@@ -184,7 +184,7 @@ public final class MemoryLeaseStore implements LeaseStore {
   }
 
   @Override
-  public Lease update(Lease lease) {
+  public LeaseRecord update(LeaseRecord lease) {
     require(lease, "lease");
     writeLock.lock();
     try {
@@ -208,9 +208,9 @@ public final class MemoryLeaseStore implements LeaseStore {
    * and secret name instances already stored, so a million updates leave no copies behind.
    * Called under the write lock only.
    */
-  private Lease replace(StoredLease current, Lease.Builder next) {
+  private LeaseRecord replace(StoredLease current, LeaseRecord.Builder next) {
     SecretIndex secret = secrets.get(current.secretName);
-    Lease candidate = next.id(current.id.toString()).build();
+    LeaseRecord candidate = next.id(current.id.toString()).build();
     if (!candidate.secretName().equals(secret.name)) {
       // Stores do not judge lease changes; a changed secret name simply moves the lease.
       secret.remove(current.id, current.state);
@@ -247,7 +247,7 @@ public final class MemoryLeaseStore implements LeaseStore {
   }
 
   @Override
-  public Page<Lease> query(LeaseQuery query) {
+  public Page<LeaseRecord> query(LeaseQuery query) {
     require(query, "query");
     ensureOpen();
     List<NavigableSet<LeaseId>> sets = new ArrayList<>();
@@ -266,7 +266,7 @@ public final class MemoryLeaseStore implements LeaseStore {
     }
     Iterator<LeaseId> ids = sets.size() == 1 ? sets.get(0).iterator() : new MergedIds(sets);
     // One lease more than asked for tells whether another page follows.
-    List<Lease> items = new ArrayList<>(Math.min(query.limit() + 1, 256));
+    List<LeaseRecord> items = new ArrayList<>(Math.min(query.limit() + 1, 256));
     long examined = 0;
     for (Iterator<LeaseId> it = ids; it.hasNext() && items.size() <= query.limit(); ) {
       examined++;
@@ -280,7 +280,7 @@ public final class MemoryLeaseStore implements LeaseStore {
     if (items.size() <= query.limit()) {
       return new Page<>(items, null);
     }
-    List<Lease> page = items.subList(0, query.limit());
+    List<LeaseRecord> page = items.subList(0, query.limit());
     return new Page<>(page, page.get(page.size() - 1).id());
   }
 
@@ -326,7 +326,7 @@ public final class MemoryLeaseStore implements LeaseStore {
   }
 
   @Override
-  public List<Lease> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit) {
+  public List<LeaseRecord> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit) {
     require(nodeId, "nodeId");
     require(now, "now");
     require(claimTimeout, "claimTimeout");
@@ -348,7 +348,7 @@ public final class MemoryLeaseStore implements LeaseStore {
         }
         dueNow.add(lease);
       }
-      List<Lease> claimed = new ArrayList<>(dueNow.size());
+      List<LeaseRecord> claimed = new ArrayList<>(dueNow.size());
       for (StoredLease lease : dueNow) {
         claimed.add(replace(lease, lease.toLease().toBuilder()
             .claimedBy(nodeId)

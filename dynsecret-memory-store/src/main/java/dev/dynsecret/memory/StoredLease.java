@@ -1,6 +1,6 @@
 package dev.dynsecret.memory;
 
-import dev.dynsecret.Lease;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.RevokeReason;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +11,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One lease as {@link MemoryLeaseStore} keeps it: about half the heap of a {@link Lease} with its
- * {@link Instant}s, strings and map, because a store may hold a million of them. A {@code Lease}
+ * One lease as {@link MemoryLeaseStore} keeps it: about half the heap of a {@link LeaseRecord} with its
+ * {@link Instant}s, strings and map, because a store may hold a million of them. A {@code LeaseRecord}
  * is rebuilt on every read (short-lived garbage is cheap; a million long-lived objects are not).
  *
  * <ul>
@@ -27,7 +27,7 @@ import java.util.Map;
  *       in a separate object that is absent while they all are.
  * </ul>
  *
- * Immutable: an update stores a new instance. Every {@code Lease} value round-trips exactly.
+ * Immutable: an update stores a new instance. Every {@code LeaseRecord} value round-trips exactly.
  */
 final class StoredLease {
   /** A time absent ({@code dueAt}) or not held in nanoseconds (see {@link FarTimes}). */
@@ -64,7 +64,7 @@ final class StoredLease {
       String revokedBy, int revocationAttempts, Instant nextAttemptAt, String lastError,
       String claimedBy, FarTimes far) {
 
-    static Rare of(Lease l, FarTimes far) {
+    static Rare of(LeaseRecord l, FarTimes far) {
       if (l.renewedAt() == null && l.revokedAt() == null && l.revokeReason() == null
           && l.revokedBy() == null && l.revocationAttempts() == 0 && l.nextAttemptAt() == null
           && l.lastError() == null && l.claimedBy() == null && far == null) {
@@ -101,7 +101,7 @@ final class StoredLease {
    * @param id the id of {@code lease}, the instance to keep (shared with the store's indexes)
    * @param secretName the secret name instance to keep (shared by all the secret's leases)
    */
-  StoredLease(Lease lease, LeaseId id, String secretName) {
+  StoredLease(LeaseRecord lease, LeaseId id, String secretName) {
     this.id = id;
     this.secretName = secretName;
     this.state = lease.state();
@@ -150,9 +150,9 @@ final class StoredLease {
     return rare == null ? null : rare.revokedAt();
   }
 
-  Lease toLease() {
+  LeaseRecord toLease() {
     String idText = id.toString();
-    Lease.Builder b = Lease.builder()
+    LeaseRecord.Builder b = LeaseRecord.builder()
         .id(idText)
         .secretName(secretName)
         .state(state)
@@ -207,7 +207,7 @@ final class StoredLease {
       return out.toByteArray();
     }
 
-    static void decodeInto(byte[] bytes, String id, Lease.Builder lease) {
+    static void decodeInto(byte[] bytes, String id, LeaseRecord.Builder lease) {
       Reader in = new Reader(bytes);
       lease.externalId(in.string(id));
       int entries = in.varint();

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.dynsecret.ConflictException;
-import dev.dynsecret.Lease;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.RevokeReason;
-import dev.dynsecret.spi.LeaseQuery;
-import dev.dynsecret.spi.Page;
+import dev.dynsecret.LeaseQuery;
+import dev.dynsecret.Page;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ class MemoryLeaseStoreCompactFormTest {
       "01890a5d",
       "01890a5d-ac96-774b-bcce-b302099a8057-",
       "lease-1",
-      "Lease-2",
+      "LeaseRecord-2",
       "ä-lease",
       "",
       "-",
@@ -52,8 +52,8 @@ class MemoryLeaseStoreCompactFormTest {
 
   private final MemoryLeaseStore store = new MemoryLeaseStore();
 
-  private static Lease lease(String id, String secret, Instant due) {
-    return Lease.builder()
+  private static LeaseRecord lease(String id, String secret, Instant due) {
+    return LeaseRecord.builder()
         .id(id)
         .secretName(secret)
         .externalId(id.isEmpty() ? "ext" : id.length() % 2 == 0 ? UUID.randomUUID().toString() : id)
@@ -70,13 +70,13 @@ class MemoryLeaseStoreCompactFormTest {
 
   @Test
   void everyIdFormRoundTripsExactly() {
-    List<Lease> leases = new ArrayList<>();
+    List<LeaseRecord> leases = new ArrayList<>();
     for (String id : IDS) {
-      Lease lease = lease(id, "orders-api", NOW);
+      LeaseRecord lease = lease(id, "orders-api", NOW);
       store.insert(lease);
       leases.add(lease);
     }
-    for (Lease lease : leases) {
+    for (LeaseRecord lease : leases) {
       assertEquals(lease, store.find(lease.id()).orElseThrow(), lease.id());
     }
     assertEquals(java.util.Optional.empty(), store.find("01890a5d-ac96-774b-bcce-b302099a8058"));
@@ -130,10 +130,10 @@ class MemoryLeaseStoreCompactFormTest {
     }
     List<String> expected = IDS.stream().sorted().collect(Collectors.toList());
 
-    List<Lease> claimed = store.claimDue("node-a", NOW, Duration.ofMinutes(1), 100);
+    List<LeaseRecord> claimed = store.claimDue("node-a", NOW, Duration.ofMinutes(1), 100);
     assertEquals(expected, ids(claimed));
 
-    for (Lease lease : claimed) {
+    for (LeaseRecord lease : claimed) {
       store.update(lease.toBuilder().state(LeaseState.REVOKED).revokedAt(NOW)
           .revokeReason(RevokeReason.EXPIRED).dueAt(null).claimedBy(null).build());
     }
@@ -146,15 +146,15 @@ class MemoryLeaseStoreCompactFormTest {
     String after = null;
     do {
       LeaseQuery query = secret == null ? LeaseQuery.all(7) : LeaseQuery.bySecret(secret, 7);
-      Page<Lease> page = store.query(after == null ? query : query.after(after));
+      Page<LeaseRecord> page = store.query(after == null ? query : query.after(after));
       seen.addAll(ids(page.items()));
       after = page.nextCursor();
     } while (after != null);
     return seen;
   }
 
-  private static List<String> ids(List<Lease> leases) {
-    return leases.stream().map(Lease::id).collect(Collectors.toList());
+  private static List<String> ids(List<LeaseRecord> leases) {
+    return leases.stream().map(LeaseRecord::id).collect(Collectors.toList());
   }
 
   @Test
@@ -163,27 +163,27 @@ class MemoryLeaseStoreCompactFormTest {
         Instant.MIN, Instant.parse("1600-01-01T00:00:00.000000001Z"), Instant.EPOCH.minusNanos(1),
         Instant.EPOCH, NOW, Instant.parse("2262-04-11T23:47:16.854775807Z"),
         Instant.parse("3000-01-01T00:00:00Z"), Instant.MAX};
-    List<Lease> leases = new ArrayList<>();
+    List<LeaseRecord> leases = new ArrayList<>();
     for (int i = 0; i < dues.length; i++) {
       // Ids in the reverse order of the times, so the claim order can only come from dueAt;
       // leases with every time in range (i = 3) sit among leases with one out of range.
-      Lease lease = lease("lease-" + (9 - i), "orders-api", dues[i]).toBuilder()
+      LeaseRecord lease = lease("lease-" + (9 - i), "orders-api", dues[i]).toBuilder()
           .createdAt(dues[dues.length - 1 - i]).expiresAt(i % 2 == 0 ? Instant.MAX : NOW)
           .hardLimitAt(NOW).build();
       store.insert(lease);
       leases.add(lease);
     }
-    Lease farOnlyInCreatedAt = lease("lease-far-created", "orders-api", null).toBuilder()
+    LeaseRecord farOnlyInCreatedAt = lease("lease-far-created", "orders-api", null).toBuilder()
         .createdAt(Instant.MIN).build();
     store.insert(farOnlyInCreatedAt);
     leases.add(farOnlyInCreatedAt);
 
-    for (Lease lease : leases) {
+    for (LeaseRecord lease : leases) {
       assertEquals(lease, store.find(lease.id()).orElseThrow(), lease.id());
     }
     // Claims re-file a lease as due when the claim times out; here only after the year 3000.
     Duration claimPast3000 = Duration.ofDays(800_000);
-    List<Lease> claimed = store.claimDue("node-a", NOW, claimPast3000, 100);
+    List<LeaseRecord> claimed = store.claimDue("node-a", NOW, claimPast3000, 100);
     assertEquals(ids(leases.subList(0, 5)), ids(claimed));
     assertEquals(0, store.claimDue("node-a", Instant.parse("2262-04-11T23:47:16.854775806Z"),
         claimPast3000, 100).size());

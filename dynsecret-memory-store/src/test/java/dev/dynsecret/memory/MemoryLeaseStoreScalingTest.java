@@ -3,11 +3,11 @@ package dev.dynsecret.memory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dynsecret.Lease;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.RevokeReason;
-import dev.dynsecret.spi.LeaseQuery;
-import dev.dynsecret.spi.Page;
+import dev.dynsecret.LeaseQuery;
+import dev.dynsecret.Page;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -51,7 +51,7 @@ class MemoryLeaseStoreScalingTest {
       idMillis += random.nextInt(2);
       long msb = (idMillis << 16) | 0x7000L | (random.nextLong() & 0x0FFFL);
       long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-      Lease.Builder lease = Lease.builder()
+      LeaseRecord.Builder lease = LeaseRecord.builder()
           .id(new UUID(msb, lsb).toString())
           .secretName("bulk-api")
           .state(LeaseState.ACTIVE)
@@ -73,7 +73,7 @@ class MemoryLeaseStoreScalingTest {
       } else {
         lease.secretName("small-api").dueAt(expiresAt);
       }
-      Lease built = lease.build();
+      LeaseRecord built = lease.build();
       store.insert(built);
       if (built.secretName().equals("bulk-api") && built.state() == LeaseState.ACTIVE) {
         activeBulkLeases++;
@@ -90,7 +90,7 @@ class MemoryLeaseStoreScalingTest {
   void claimingTheFewDueLeasesLooksAtAboutAsManyIndexEntries() {
     long before = store.dueEntriesExamined();
 
-    List<Lease> claimed = store.claimDue("node-a", NOW, Duration.ofMinutes(5), 1000);
+    List<LeaseRecord> claimed = store.claimDue("node-a", NOW, Duration.ofMinutes(5), 1000);
 
     long examined = store.dueEntriesExamined() - before;
     assertEquals(FEW, claimed.size());
@@ -115,7 +115,7 @@ class MemoryLeaseStoreScalingTest {
   void listingASmallSecretLooksOnlyAtItsOwnLeases() {
     long before = store.idEntriesExamined();
 
-    Page<Lease> page = store.query(LeaseQuery.bySecret("small-api", 100));
+    Page<LeaseRecord> page = store.query(LeaseQuery.bySecret("small-api", 100));
 
     long examined = store.idEntriesExamined() - before;
     assertEquals(FEW, page.items().size());
@@ -124,10 +124,10 @@ class MemoryLeaseStoreScalingTest {
 
   @Test
   void aPageOfALargeSecretLooksAtOnePageOfEntries() {
-    Page<Lease> first = store.query(LeaseQuery.bySecret("bulk-api", 50));
+    Page<LeaseRecord> first = store.query(LeaseQuery.bySecret("bulk-api", 50));
     long before = store.idEntriesExamined();
 
-    Page<Lease> second = store.query(LeaseQuery.bySecret("bulk-api", 50).after(first.nextCursor()));
+    Page<LeaseRecord> second = store.query(LeaseQuery.bySecret("bulk-api", 50).after(first.nextCursor()));
 
     long examined = store.idEntriesExamined() - before;
     assertEquals(50, second.items().size());

@@ -2,10 +2,10 @@ package dev.dynsecret.memory;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.dynsecret.Lease;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.StoreException;
-import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.LeaseQuery;
 import dev.dynsecret.spi.LeaseStore;
 import dev.dynsecret.testkit.LeaseStoreContract;
 import java.time.Instant;
@@ -25,7 +25,7 @@ class MemoryLeaseStoreTest extends LeaseStoreContract {
   void aClosedStoreRefusesEveryCall() {
     MemoryLeaseStore store = new MemoryLeaseStore();
     Instant now = Instant.parse("2031-05-06T07:08:09Z");
-    Lease lease = Lease.builder().id(UUID.randomUUID().toString()).secretName("orders-api")
+    LeaseRecord lease = LeaseRecord.builder().id(UUID.randomUUID().toString()).secretName("orders-api")
         .state(LeaseState.ACTIVE).createdAt(now).expiresAt(now).hardLimitAt(now).build();
     store.insert(lease);
 

@@ -3,7 +3,7 @@ package dev.dynsecret.reliability;
 import dev.dynsecret.DynamicSecret;
 import dev.dynsecret.apic.ApiConnectKeys;
 import dev.dynsecret.apic.ApiConnectProvider;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import java.time.Duration;
 
 /** The dynamic secret the scenarios lease from: one application on an APIC (simulator). */

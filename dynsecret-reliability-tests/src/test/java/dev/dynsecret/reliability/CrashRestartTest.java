@@ -9,6 +9,7 @@ import dev.dynsecret.LeaseState;
 import dev.dynsecret.OrphanSweepReport;
 import dev.dynsecret.ReconciliationReport;
 import dev.dynsecret.jdbc.JdbcLeaseStore;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.testkit.apic.ApicSimulator;
 import dev.dynsecret.testkit.apic.RequestKind;
@@ -93,14 +94,14 @@ class CrashRestartTest {
       TestClock clock = TestClock.at(childClock.plus(Duration.ofMinutes(20)));
       JdbcDataSource dataSource = CrashingNode.h2(db);
       Seed seed = apic.seed();
+      JdbcLeaseStore store = JdbcLeaseStore.builder(dataSource).build();
       try (Connection keepOpen = CrashingNode.keepOpen(dataSource);
-          LeaseManager leases = CrashingNode.manager(
-              JdbcLeaseStore.builder(dataSource).build(), clock, "restarted-" + round)
+          LeaseManager leases = CrashingNode.manager(store, clock, "restarted-" + round)
           .secret(Apic.secret(apic.baseUrl(), apic.apiKey().reveal(), apic.clientId(),
               apic.clientSecret().reveal(), seed.org().name(), seed.catalog().name(),
               seed.app().name(), MAX_TTL))
           .build()) {
-        List<Lease> before = Ledger.allLeases(leases);
+        List<LeaseRecord> before = Ledger.allRecords(store);
         int pending = (int) before.stream().filter(l -> l.state() == LeaseState.PENDING).count();
         int claimed = (int) before.stream()
             .filter(l -> l.claimedBy() != null && l.claimedBy().startsWith("child-")).count();

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.dynsecret.Lease;
 import dev.dynsecret.LeaseManager;
 import dev.dynsecret.LeaseState;
-import dev.dynsecret.spi.LeaseQuery;
-import dev.dynsecret.spi.Page;
+import dev.dynsecret.LeaseQuery;
+import dev.dynsecret.Page;
+import dev.dynsecret.spi.LeaseRecord;
+import dev.dynsecret.spi.LeaseStore;
 import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.testkit.apic.ApicSimulator;
 import dev.dynsecret.testkit.apic.LiveCredential;
@@ -28,6 +30,19 @@ final class Ledger {
     Page<Lease> page;
     do {
       page = leases.list(query);
+      all.addAll(page.items());
+      query = query.after(page.nextCursor());
+    } while (page.hasNext());
+    return all;
+  }
+
+  /** Every lease as the store keeps it, with the engine's bookkeeping (claims, revoking node). */
+  static List<LeaseRecord> allRecords(LeaseStore store) {
+    List<LeaseRecord> all = new ArrayList<>();
+    LeaseQuery query = LeaseQuery.all(1000);
+    Page<LeaseRecord> page;
+    do {
+      page = store.query(query);
       all.addAll(page.items());
       query = query.after(page.nextCursor());
     } while (page.hasNext());

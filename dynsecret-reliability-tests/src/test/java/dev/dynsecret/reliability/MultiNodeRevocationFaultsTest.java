@@ -14,7 +14,8 @@ import dev.dynsecret.RetryPolicy;
 import dev.dynsecret.RevokeReason;
 import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.jdbc.JdbcLeaseStore;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.testkit.ManyNodes;
 import dev.dynsecret.testkit.RecordingProvider;
 import dev.dynsecret.testkit.TestClock;
@@ -116,11 +117,11 @@ class MultiNodeRevocationFaultsTest {
       clock.advance(Duration.ofSeconds(8)); // the longest retry delay
     }
 
-    List<Lease> all = Ledger.allLeases(managers.get(1));
+    List<LeaseRecord> all = Ledger.allRecords(firstStore);
     Map<Integer, Long> attemptsHistogram = all.stream().collect(
-        Collectors.groupingBy(Lease::revocationAttempts, TreeMap::new, Collectors.counting()));
+        Collectors.groupingBy(LeaseRecord::revocationAttempts, TreeMap::new, Collectors.counting()));
     Map<String, Long> revokedBy = all.stream()
-        .collect(Collectors.groupingBy(Lease::revokedBy, TreeMap::new, Collectors.counting()));
+        .collect(Collectors.groupingBy(LeaseRecord::revokedBy, TreeMap::new, Collectors.counting()));
     System.out.printf("several nodes: %d leases, %d nodes, %d revoke calls of which %d failed"
             + " (share %.2f); %d passes; leases by failed attempts %s; revoked by %s; leases"
             + " worked per node %s; %.1f s%n", LEASES, NODES, provider.totalRevokeCalls(),
@@ -135,7 +136,7 @@ class MultiNodeRevocationFaultsTest {
         "every call was either the one success or a failure that was retried");
     assertEquals(Set.of(), provider.liveCredentials(), "credentials left behind");
     assertEquals(LEASES, all.size());
-    for (Lease lease : all) {
+    for (LeaseRecord lease : all) {
       assertAll(
           () -> assertEquals(LeaseState.REVOKED, lease.state()),
           () -> assertEquals(RevokeReason.EXPIRED, lease.revokeReason()),

@@ -8,7 +8,7 @@ import dev.dynsecret.DynamicSecret;
 import dev.dynsecret.InvalidRequestException;
 import dev.dynsecret.apic.ApiConnectKeys;
 import dev.dynsecret.apic.ApiConnectProvider;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.logs.SecretsUsed;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dynsecret.DynamicSecret;
 import dev.dynsecret.InvalidRequestException;
 import dev.dynsecret.InvalidTtlException;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.RecordingProvider;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;

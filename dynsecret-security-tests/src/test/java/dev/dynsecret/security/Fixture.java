@@ -7,10 +7,11 @@ import dev.dynsecret.DynamicSecret;
 import dev.dynsecret.Lease;
 import dev.dynsecret.LeaseManager;
 import dev.dynsecret.memory.MemoryLeaseStore;
-import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.LeaseQuery;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.spi.LeaseStore;
-import dev.dynsecret.spi.Page;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.Page;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.RecordingProvider;
 import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.testkit.logs.SecretsUsed;
@@ -63,11 +64,11 @@ final class Fixture implements AutoCloseable {
   }
 
   /** Every stored lease, in id order. */
-  static List<Lease> snapshot(LeaseStore store) {
-    List<Lease> all = new ArrayList<>();
+  static List<LeaseRecord> snapshot(LeaseStore store) {
+    List<LeaseRecord> all = new ArrayList<>();
     LeaseQuery query = LeaseQuery.all(500);
     while (true) {
-      Page<Lease> page = store.query(query);
+      Page<LeaseRecord> page = store.query(query);
       all.addAll(page.items());
       if (!page.hasNext()) {
         return all;
@@ -76,13 +77,13 @@ final class Fixture implements AutoCloseable {
     }
   }
 
-  List<Lease> snapshot() {
+  List<LeaseRecord> snapshot() {
     return snapshot(store);
   }
 
   /** Runs {@code bad}, which must throw, and checks that no lease changed. */
   <T extends Throwable> T rejectsWithoutChange(Class<T> type, Executable bad) {
-    List<Lease> before = snapshot();
+    List<LeaseRecord> before = snapshot();
     int creates = provider.createCalls();
     T thrown = assertThrows(type, bad);
     assertEquals(before, snapshot(), "a rejected call changed stored leases");

@@ -27,10 +27,12 @@ import dev.dynsecret.ProviderException;
 import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.apic.ApiConnectKeys;
 import dev.dynsecret.apic.ApiConnectProvider;
-import dev.dynsecret.apic.internal.ApicConnection;
 import dev.dynsecret.memory.MemoryLeaseStore;
+import dev.dynsecret.spi.CredentialRef;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.spi.LeaseStore;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
+import dev.dynsecret.spi.ProviderConnection;
 import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.testkit.logs.SecretsUsed;
 import java.nio.charset.StandardCharsets;
@@ -170,7 +172,7 @@ class MalformedApicAnswersTest {
   }
 
   private void assertNoActiveLease() {
-    for (Lease lease : Fixture.snapshot(store)) {
+    for (LeaseRecord lease : Fixture.snapshot(store)) {
       assertNotEquals(LeaseState.ACTIVE, lease.state(), () -> "active after a failed create: " + lease);
     }
   }
@@ -189,7 +191,7 @@ class MalformedApicAnswersTest {
     ProviderException e = assertThrows(ProviderException.class, () -> manager.create(secret));
     assertEquals(type, e.getClass(), e::getMessage);
     assertNoActiveLease();
-    List<Lease> leases = Fixture.snapshot(store);
+    List<LeaseRecord> leases = Fixture.snapshot(store);
     assertEquals(1, leases.size());
     assertEquals(type == TransientProviderException.class ? LeaseState.PENDING
         : LeaseState.REVOKED, leases.get(0).state(), leases.get(0)::toString);
@@ -252,7 +254,7 @@ class MalformedApicAnswersTest {
     assertNamed(e, "POST " + CREDENTIALS + " answered 201 Created with", body.problem());
     assertTrue(e.getMessage().contains("secret is unknown"), e::getMessage);
     // The credential the create may have made was deleted by name at once.
-    Lease pending = Fixture.snapshot(store).get(0);
+    LeaseRecord pending = Fixture.snapshot(store).get(0);
     wm.verify(deleteRequestedFor(urlEqualTo(CREDENTIALS + "/dynsecret-" + pending.id())));
   }
 
@@ -274,7 +276,7 @@ class MalformedApicAnswersTest {
   void reconciliationClosesTheLeaseOfAMalformedCreateOnceNothingIsLeft() {
     wm.stubFor(post(urlPathEqualTo(CREDENTIALS)).willReturn(okJson("{\"id\":\"cred-1\"}")));
     failedCreate("orders-api", TransientProviderException.class);
-    Lease pending = Fixture.snapshot(store).get(0);
+    LeaseRecord pending = Fixture.snapshot(store).get(0);
     wm.stubFor(get(urlPathEqualTo(CREDENTIALS + "/dynsecret-" + pending.id()))
         .willReturn(aResponse().withStatus(404)));
     wm.stubFor(get(urlPathEqualTo(CREDENTIALS))
@@ -425,21 +427,22 @@ class MalformedApicAnswersTest {
   }
 
   private static Lease pendingLease() {
-    return Lease.builder().id("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b").secretName("orders-api")
+    return LeaseRecord.builder().id("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b").secretName("orders-api")
         .state(LeaseState.PENDING).createdAt(java.time.Instant.EPOCH)
         .expiresAt(java.time.Instant.EPOCH.plusSeconds(3600))
-        .hardLimitAt(java.time.Instant.EPOCH.plusSeconds(3600)).metadata(Map.of()).build();
+        .hardLimitAt(java.time.Instant.EPOCH.plusSeconds(3600)).metadata(Map.of()).build().toLease();
   }
 
   private static ProviderException find(Lease lease, Class<? extends ProviderException> type) {
     ApiConnectProvider provider = ApiConnectProvider.builder().build();
-    ApicConnection handle = provider.connect(config(true));
+    ProviderConnection handle = provider.connect(config(true));
     try {
-      ProviderException e = assertThrows(ProviderException.class, () -> provider.find(handle, lease));
+      ProviderException e = assertThrows(ProviderException.class,
+          () -> handle.lookup().orElseThrow().find(CredentialRef.of(lease)));
       assertEquals(type, e.getClass(), e::getMessage);
       return e;
     } finally {
-      provider.close(handle);
+      handle.close();
     }
   }
 }

@@ -10,7 +10,7 @@ import dev.dynsecret.InvalidRequestException;
 import dev.dynsecret.LeaseManager;
 import dev.dynsecret.RetryPolicy;
 import dev.dynsecret.apic.ApiConnectProvider;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.RecordingProvider;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -13,7 +13,8 @@ import dev.dynsecret.RevokeReason;
 import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.apic.ApiConnectProvider;
 import dev.dynsecret.memory.MemoryLeaseStore;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.testkit.apic.ApicSimulator;
 import dev.dynsecret.testkit.apic.Fault;
@@ -76,7 +77,7 @@ class SimulatorFaultsTest {
     assertTrue(e.getMessage().contains("a body that is not a JSON object"), e::getMessage);
     // The simulator made the credential; the provider deleted it again at once by name.
     assertEquals(0, sim.liveCredentialCount());
-    Lease pending = Fixture.snapshot(store).get(0);
+    LeaseRecord pending = Fixture.snapshot(store).get(0);
     assertEquals(LeaseState.PENDING, pending.state());
     // Reconciliation then finds nothing left and closes the lease.
     leases.processDue();

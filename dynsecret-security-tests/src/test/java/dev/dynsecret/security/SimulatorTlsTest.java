@@ -16,7 +16,8 @@ import dev.dynsecret.RevokeReason;
 import dev.dynsecret.apic.ApiConnectKeys;
 import dev.dynsecret.apic.ApiConnectProvider;
 import dev.dynsecret.memory.MemoryLeaseStore;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.testkit.apic.ApicSimulator;
 import dev.dynsecret.testkit.apic.RequestKind;
@@ -83,7 +84,7 @@ class SimulatorTlsTest {
     // The handshake failed before any request reached the platform: nothing made, lease closed.
     assertEquals(0, sim.requestCount());
     assertEquals(0, sim.liveCredentialCount());
-    Lease lease = Fixture.snapshot(store).get(0);
+    LeaseRecord lease = Fixture.snapshot(store).get(0);
     assertEquals(LeaseState.REVOKED, lease.state());
     assertEquals(RevokeReason.CREATE_FAILED, lease.revokeReason());
   }

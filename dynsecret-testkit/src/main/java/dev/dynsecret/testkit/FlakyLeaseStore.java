@@ -1,11 +1,11 @@
 package dev.dynsecret.testkit;
 
-import dev.dynsecret.Lease;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.StoreException;
-import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.LeaseQuery;
 import dev.dynsecret.spi.LeaseStore;
-import dev.dynsecret.spi.Page;
+import dev.dynsecret.Page;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -120,7 +120,7 @@ public final class FlakyLeaseStore implements LeaseStore {
   }
 
   @Override
-  public void insert(Lease lease) {
+  public void insert(LeaseRecord lease) {
     call("insert", true, () -> {
       delegate.insert(lease);
       return null;
@@ -128,27 +128,27 @@ public final class FlakyLeaseStore implements LeaseStore {
   }
 
   @Override
-  public boolean insertWithinLimit(Lease lease, Set<LeaseState> counted, long limit) {
+  public boolean insertWithinLimit(LeaseRecord lease, Set<LeaseState> counted, long limit) {
     return call("insert", true, () -> delegate.insertWithinLimit(lease, counted, limit));
   }
 
   @Override
-  public Optional<Lease> find(String id) {
+  public Optional<LeaseRecord> find(String id) {
     return call("find", false, () -> delegate.find(id));
   }
 
   @Override
-  public Lease update(Lease lease) {
+  public LeaseRecord update(LeaseRecord lease) {
     return call("update", true, () -> delegate.update(lease));
   }
 
   @Override
-  public Page<Lease> query(LeaseQuery query) {
+  public Page<LeaseRecord> query(LeaseQuery query) {
     return call("query", false, () -> delegate.query(query));
   }
 
   @Override
-  public List<Lease> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit) {
+  public List<LeaseRecord> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit) {
     return call("claimDue", true, () -> delegate.claimDue(nodeId, now, claimTimeout, limit));
   }
 

@@ -29,11 +29,12 @@ import dev.dynsecret.RevokeReason;
 import dev.dynsecret.Secret;
 import dev.dynsecret.StoreException;
 import dev.dynsecret.TransientProviderException;
-import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.LeaseQuery;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.spi.LeaseStore;
-import dev.dynsecret.spi.ManagedCredential;
-import dev.dynsecret.spi.Page;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ListedCredential;
+import dev.dynsecret.Page;
+import dev.dynsecret.ProviderConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -322,7 +323,7 @@ public abstract class LeaseManagerContract {
       // Every write of an active lease fails, as if the database went away after the create.
       LeaseManager fragile = managerOver(new ForwardingStore(store) {
         @Override
-        public Lease update(Lease lease) {
+        public LeaseRecord update(LeaseRecord lease) {
           if (lease.state() == LeaseState.ACTIVE) {
             throw new StoreException("connection refused");
           }
@@ -340,8 +341,8 @@ public abstract class LeaseManagerContract {
     void ifMarkingActiveTakesEffectButItsAnswerIsLostTheCredentialIsRevokedAndTheLeaseClosed() {
       LeaseStore losingActivation = new ForwardingStore(store) {
         @Override
-        public Lease update(Lease lease) {
-          Lease stored = super.update(lease);
+        public LeaseRecord update(LeaseRecord lease) {
+          LeaseRecord stored = super.update(lease);
           if (lease.state() == LeaseState.ACTIVE && lease.revokeReason() == null) {
             throw new StoreException("connection lost after the commit (simulated)");
           }
@@ -429,7 +430,7 @@ public abstract class LeaseManagerContract {
       assertEquals(1, dryRun.undated());
       assertEquals(Set.of(forced.id(), lost), leaseIds(dryRun.orphans()));
       assertTrue(dryRun.orphans().contains(
-          new ManagedCredential(lost, lostExternalId, "dynsecret-" + lost)));
+          new ListedCredential(lost, lostExternalId, "dynsecret-" + lost)));
       assertEquals(0, dryRun.deleted());
       assertEquals(6, provider.liveCredentials().size(), "a dry run deletes nothing");
 
@@ -452,7 +453,7 @@ public abstract class LeaseManagerContract {
       assertTrue(provider.deleteBehindTheLibrarysBack(gone.id()));
       assertTrue(provider.deleteBehindTheLibrarysBack(young.id()));
       // A revocation another node has under way: its credential is gone by the library's hand.
-      Lease held = store.find(beingRevoked.id()).orElseThrow();
+      LeaseRecord held = store.find(beingRevoked.id()).orElseThrow();
       store.update(held.toBuilder().revokeReason(RevokeReason.MANUAL).claimedBy("node-x")
           .dueAt(now().plus(Duration.ofMinutes(5))).build());
       assertTrue(provider.deleteBehindTheLibrarysBack(beingRevoked.id()));
@@ -502,7 +503,7 @@ public abstract class LeaseManagerContract {
           .orphanSweepInterval(Duration.ofMinutes(10))
           .listener(new LeaseListener() {
             @Override
-            public void orphanDeleted(String secretName, ManagedCredential credential) {
+            public void orphanDeleted(String secretName, ListedCredential credential) {
               swept.countDown();
             }
           }).build();
@@ -588,7 +589,7 @@ public abstract class LeaseManagerContract {
           + " %d processDue calls reported the outage%n", created, failedCreates, flaky.failures(),
           flaky.calls(), escaped);
       assertTrue(failedCreates > 0 && flaky.failures() > 0, "the store never failed");
-      for (Lease lease : leasesIn(null)) {
+      for (LeaseRecord lease : leasesIn(null)) {
         boolean isLong = longLived.contains(lease.id());
         assertEquals(isLong ? LeaseState.ACTIVE : LeaseState.REVOKED, lease.state(), lease.toString());
       }
@@ -650,12 +651,12 @@ public abstract class LeaseManagerContract {
       AtomicBoolean failed = new AtomicBoolean();
       return new ForwardingStore(store) {
         @Override
-        public Lease update(Lease lease) {
+        public LeaseRecord update(LeaseRecord lease) {
           boolean fail = lease.state() == state && failed.compareAndSet(false, true);
           if (fail && !takesEffect) {
             throw new StoreException("connection refused (simulated)");
           }
-          Lease stored = super.update(lease);
+          LeaseRecord stored = super.update(lease);
           if (fail) {
             throw new StoreException("connection lost after the commit (simulated)");
           }
@@ -793,8 +794,8 @@ public abstract class LeaseManagerContract {
           () -> assertEquals(LeaseState.REVOKED, revoked.state()),
           () -> assertEquals(RevokeReason.MANUAL, revoked.revokeReason()),
           () -> assertEquals(now(), revoked.revokedAt()),
-          () -> assertEquals("node-a", revoked.revokedBy()),
-          () -> assertNull(revoked.dueAt()),
+          () -> assertEquals("node-a", stored(lease.id()).revokedBy()),
+          () -> assertNull(stored(lease.id()).dueAt(), "nothing left to do on the lease"),
           () -> assertFalse(provider.isLive(lease.id())),
           () -> assertEquals(revoked, manager.get(lease.id())));
       assertTrue(events.steps().contains("revoked " + lease.id()));
@@ -992,7 +993,7 @@ public abstract class LeaseManagerContract {
     void aClaimHeldByADeadNodeIsTakenOverAfterTheClaimTimeout() {
       Lease lease = manager.create(SECRET, Duration.ofMinutes(1)).lease();
       clock.advance(Duration.ofMinutes(1));
-      List<Lease> abandoned = store.claimDue("node-dead", now(), Duration.ofMinutes(2), 10);
+      List<LeaseRecord> abandoned = store.claimDue("node-dead", now(), Duration.ofMinutes(2), 10);
       assertEquals(1, abandoned.size());
 
       assertEquals(0, manager.processDue(), "the claim still runs");
@@ -1178,23 +1179,28 @@ public abstract class LeaseManagerContract {
     }
   }
 
+  /** The lease as the store keeps it, with the engine's bookkeeping. */
+  private LeaseRecord stored(String leaseId) {
+    return store.find(leaseId).orElseThrow();
+  }
+
   private Lease onlyLease() {
     List<Lease> all = manager.list(LeaseQuery.all(10)).items();
     assertEquals(1, all.size(), "expected exactly one lease: " + all);
     return all.get(0);
   }
 
-  private Lease onlyLeaseIn(LeaseState state) {
-    List<Lease> found = leasesIn(state);
+  private LeaseRecord onlyLeaseIn(LeaseState state) {
+    List<LeaseRecord> found = leasesIn(state);
     assertEquals(1, found.size(), "expected exactly one " + state + " lease: " + found);
     return found.get(0);
   }
 
   /** Every stored lease in {@code state}, or every lease for null. */
-  private List<Lease> leasesIn(LeaseState state) {
-    List<Lease> found = new ArrayList<>();
+  private List<LeaseRecord> leasesIn(LeaseState state) {
+    List<LeaseRecord> found = new ArrayList<>();
     LeaseQuery query = LeaseQuery.all(1000).withStates(state == null ? Set.of() : Set.of(state));
-    Page<Lease> page;
+    Page<LeaseRecord> page;
     do {
       page = store.query(query);
       found.addAll(page.items());
@@ -1208,8 +1214,8 @@ public abstract class LeaseManagerContract {
         .map(name -> name.substring("dynsecret-".length())).collect(Collectors.toSet());
   }
 
-  private static Set<String> leaseIds(List<ManagedCredential> credentials) {
-    return credentials.stream().map(ManagedCredential::leaseId).collect(Collectors.toSet());
+  private static Set<String> leaseIds(List<ListedCredential> credentials) {
+    return credentials.stream().map(ListedCredential::leaseId).collect(Collectors.toSet());
   }
 
   /** A lease id in the engine's layout (UUID version 7) made at {@code when}. */
@@ -1223,7 +1229,7 @@ public abstract class LeaseManagerContract {
   private long countLeases(LeaseState state) {
     long count = 0;
     LeaseQuery query = LeaseQuery.all(LeaseQuery.MAX_LIMIT).withStates(Set.of(state));
-    Page<Lease> page;
+    Page<LeaseRecord> page;
     do {
       page = store.query(query);
       count += page.items().size();
@@ -1259,7 +1265,7 @@ public abstract class LeaseManagerContract {
     @Override public void reconciled(Lease lease) { record("reconciled", lease); }
 
     @Override
-    public void orphanDeleted(String secretName, ManagedCredential credential) {
+    public void orphanDeleted(String secretName, ListedCredential credential) {
       steps.add("orphanDeleted " + credential.leaseId());
       counts.merge("orphanDeleted", 1, Integer::sum);
     }
@@ -1282,16 +1288,16 @@ public abstract class LeaseManagerContract {
       this.delegate = delegate;
     }
 
-    @Override public void insert(Lease lease) { delegate.insert(lease); }
-    @Override public boolean insertWithinLimit(Lease lease, Set<LeaseState> counted, long limit) { return delegate.insertWithinLimit(lease, counted, limit); }
-    @Override public java.util.Optional<Lease> find(String id) { return delegate.find(id); }
-    @Override public Lease update(Lease lease) { return delegate.update(lease); }
-    @Override public Page<Lease> query(LeaseQuery query) { return delegate.query(query); }
+    @Override public void insert(LeaseRecord lease) { delegate.insert(lease); }
+    @Override public boolean insertWithinLimit(LeaseRecord lease, Set<LeaseState> counted, long limit) { return delegate.insertWithinLimit(lease, counted, limit); }
+    @Override public java.util.Optional<LeaseRecord> find(String id) { return delegate.find(id); }
+    @Override public LeaseRecord update(LeaseRecord lease) { return delegate.update(lease); }
+    @Override public Page<LeaseRecord> query(LeaseQuery query) { return delegate.query(query); }
     @Override public long count(String secretName, Set<LeaseState> states) { return delegate.count(secretName, states); }
     @Override public int purgeRevokedBefore(Instant cutoff, int limit) { return delegate.purgeRevokedBefore(cutoff, limit); }
 
     @Override
-    public List<Lease> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit) {
+    public List<LeaseRecord> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit) {
       return delegate.claimDue(nodeId, now, claimTimeout, limit);
     }
   }

@@ -10,13 +10,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.dynsecret.ConflictException;
 import dev.dynsecret.InvalidRequestException;
-import dev.dynsecret.Lease;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.NotFoundException;
 import dev.dynsecret.RevokeReason;
-import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.LeaseQuery;
 import dev.dynsecret.spi.LeaseStore;
-import dev.dynsecret.spi.Page;
+import dev.dynsecret.Page;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +67,7 @@ import org.junit.jupiter.api.Test;
  * <p><b>Time precision.</b> A store must keep instants to at least the microsecond; it may round or
  * truncate below that (SQL {@code TIMESTAMP} columns hold microseconds). So every instant these
  * tests store is a whole number of microseconds, except in the one test that checks the precision
- * itself. Lease ids look like the engine's: time-ordered UUIDv7 strings.
+ * itself. LeaseRecord ids look like the engine's: time-ordered UUIDv7 strings.
  */
 public abstract class LeaseStoreContract {
 
@@ -105,7 +105,7 @@ public abstract class LeaseStoreContract {
   @Test
   void aLeaseWithEveryFieldSetIsFoundExactlyAsInserted() {
     String id = newLeaseId();
-    Lease lease = Lease.builder()
+    LeaseRecord lease = LeaseRecord.builder()
         .id(id)
         .secretName("orders-api")
         .externalId("5f0e6c1a-3b2d-4e8f-9a71-c2d4e6f8a0b1")
@@ -137,7 +137,7 @@ public abstract class LeaseStoreContract {
 
   @Test
   void aLeaseWithOnlyRequiredFieldsIsFoundWithNullsAndEmptyMetadata() {
-    Lease lease = Lease.builder()
+    LeaseRecord lease = LeaseRecord.builder()
         .id(newLeaseId())
         .secretName("orders-api")
         .state(LeaseState.PENDING)
@@ -148,7 +148,7 @@ public abstract class LeaseStoreContract {
 
     store.insert(lease);
 
-    Lease found = found(lease.id());
+    LeaseRecord found = found(lease.id());
     assertLease(lease, found);
     assertAll(
         () -> assertNull(found.externalId(), "externalId"),
@@ -166,7 +166,7 @@ public abstract class LeaseStoreContract {
 
   @Test
   void everyStateAndRevokeReasonRoundTrips() {
-    List<Lease> leases = new ArrayList<>();
+    List<LeaseRecord> leases = new ArrayList<>();
     for (LeaseState state : LeaseState.values()) {
       leases.add(lease("orders-api", state).build());
     }
@@ -176,7 +176,7 @@ public abstract class LeaseStoreContract {
     }
     leases.forEach(store::insert);
 
-    for (Lease lease : leases) {
+    for (LeaseRecord lease : leases) {
       assertLease(lease, found(lease.id()));
     }
   }
@@ -185,7 +185,7 @@ public abstract class LeaseStoreContract {
   @Test
   void instantsKeepAtLeastMicrosecondPrecision() {
     Instant precise = Instant.parse("2031-05-06T07:08:09.123456789Z");
-    Lease lease = lease("orders-api", LeaseState.ACTIVE)
+    LeaseRecord lease = lease("orders-api", LeaseState.ACTIVE)
         .createdAt(precise)
         .expiresAt(precise.plusNanos(1_001))
         .dueAt(precise.plusNanos(2_002))
@@ -193,7 +193,7 @@ public abstract class LeaseStoreContract {
 
     store.insert(lease);
 
-    Lease found = found(lease.id());
+    LeaseRecord found = found(lease.id());
     assertAll(
         () -> assertWithinOneMicro(lease.createdAt(), found.createdAt(), "createdAt"),
         () -> assertWithinOneMicro(lease.expiresAt(), found.expiresAt(), "expiresAt"),
@@ -209,9 +209,9 @@ public abstract class LeaseStoreContract {
 
   @Test
   void insertingAnIdTwiceConflictsAndKeepsTheStoredLease() {
-    Lease original = lease("orders-api", LeaseState.ACTIVE).externalId("first").build();
+    LeaseRecord original = lease("orders-api", LeaseState.ACTIVE).externalId("first").build();
     store.insert(original);
-    Lease impostor = original.toBuilder()
+    LeaseRecord impostor = original.toBuilder()
         .secretName("billing-api").externalId("second").state(LeaseState.REVOKED).revokedAt(NOW)
         .build();
 
@@ -226,29 +226,29 @@ public abstract class LeaseStoreContract {
 
   @Test
   void updateStoresTheChangeWithTheVersionIncremented() {
-    Lease pending = lease("orders-api", LeaseState.PENDING).version(0).build();
+    LeaseRecord pending = lease("orders-api", LeaseState.PENDING).version(0).build();
     store.insert(pending);
-    Lease active = pending.toBuilder()
+    LeaseRecord active = pending.toBuilder()
         .state(LeaseState.ACTIVE)
         .externalId("cred-1")
         .metadata(Map.of("credentialName", "dynsecret-" + pending.id()))
         .dueAt(pending.expiresAt())
         .build();
 
-    Lease returned = store.update(active);
+    LeaseRecord returned = store.update(active);
 
-    Lease expected = active.toBuilder().version(1).build();
+    LeaseRecord expected = active.toBuilder().version(1).build();
     assertLease(expected, returned);
     assertLease(expected, found(pending.id()));
 
-    Lease renewed = store.update(returned.toBuilder().renewedAt(NOW).build());
+    LeaseRecord renewed = store.update(returned.toBuilder().renewedAt(NOW).build());
     assertEquals(2, renewed.version());
     assertLease(renewed, found(pending.id()));
   }
 
   @Test
   void updateCanClearOptionalFields() {
-    Lease claimed = lease("orders-api", LeaseState.ACTIVE)
+    LeaseRecord claimed = lease("orders-api", LeaseState.ACTIVE)
         .revokeReason(RevokeReason.MANUAL)
         .lastError("transient: timeout")
         .nextAttemptAt(NOW)
@@ -258,7 +258,7 @@ public abstract class LeaseStoreContract {
         .build();
     store.insert(claimed);
 
-    Lease cleared = claimed.toBuilder()
+    LeaseRecord cleared = claimed.toBuilder()
         .revokeReason(null).lastError(null).nextAttemptAt(null).metadata(Map.of())
         .claimedBy(null).dueAt(null)
         .build();
@@ -269,11 +269,11 @@ public abstract class LeaseStoreContract {
 
   @Test
   void updateWithAStaleVersionConflictsAndChangesNothing() {
-    Lease original = lease("orders-api", LeaseState.ACTIVE).build();
+    LeaseRecord original = lease("orders-api", LeaseState.ACTIVE).build();
     store.insert(original);
-    Lease renewed = store.update(original.toBuilder().renewedAt(NOW).build());
+    LeaseRecord renewed = store.update(original.toBuilder().renewedAt(NOW).build());
 
-    Lease stale = original.toBuilder()
+    LeaseRecord stale = original.toBuilder()
         .state(LeaseState.REVOKED).revokedAt(NOW).revokeReason(RevokeReason.MANUAL).build();
     assertThrows(ConflictException.class, () -> store.update(stale));
 
@@ -283,7 +283,7 @@ public abstract class LeaseStoreContract {
 
   @Test
   void updateWithAVersionAheadOfTheStoredOneConflicts() {
-    Lease original = lease("orders-api", LeaseState.ACTIVE).version(3).build();
+    LeaseRecord original = lease("orders-api", LeaseState.ACTIVE).version(3).build();
     store.insert(original);
 
     assertThrows(ConflictException.class,
@@ -294,7 +294,7 @@ public abstract class LeaseStoreContract {
 
   @Test
   void updatingAnUnknownLeaseIsNotFoundAndStoresNothing() {
-    Lease neverInserted = lease("orders-api", LeaseState.ACTIVE).build();
+    LeaseRecord neverInserted = lease("orders-api", LeaseState.ACTIVE).build();
 
     assertThrows(NotFoundException.class, () -> store.update(neverInserted));
 
@@ -303,10 +303,10 @@ public abstract class LeaseStoreContract {
 
   @Test
   void ofConcurrentUpdatesFromTheSameVersionExactlyOneWins() throws Exception {
-    Lease original = lease("orders-api", LeaseState.ACTIVE).build();
+    LeaseRecord original = lease("orders-api", LeaseState.ACTIVE).build();
     store.insert(original);
 
-    List<Callable<Optional<Lease>>> writers = new ArrayList<>();
+    List<Callable<Optional<LeaseRecord>>> writers = new ArrayList<>();
     for (int w = 0; w < 8; w++) {
       String node = "node-" + w;
       writers.add(() -> {
@@ -317,7 +317,7 @@ public abstract class LeaseStoreContract {
         }
       });
     }
-    List<Lease> winners = runTogether(writers).stream().flatMap(Optional::stream).toList();
+    List<LeaseRecord> winners = runTogether(writers).stream().flatMap(Optional::stream).toList();
 
     assertEquals(1, winners.size(), "writers whose update succeeded");
     assertEquals(1, winners.get(0).version());
@@ -330,7 +330,7 @@ public abstract class LeaseStoreContract {
    */
   @Test
   void readModifyWriteLoopsOnOneLeaseLoseNoUpdate() throws Exception {
-    Lease original = lease("orders-api", LeaseState.ACTIVE).revocationAttempts(0).build();
+    LeaseRecord original = lease("orders-api", LeaseState.ACTIVE).revocationAttempts(0).build();
     store.insert(original);
     int writers = 8;
     int incrementsEach = 100;
@@ -341,7 +341,7 @@ public abstract class LeaseStoreContract {
         int conflicts = 0;
         for (int i = 0; i < incrementsEach; i++) {
           while (true) {
-            Lease current = found(original.id());
+            LeaseRecord current = found(original.id());
             try {
               store.update(current.toBuilder()
                   .revocationAttempts(current.revocationAttempts() + 1).build());
@@ -358,7 +358,7 @@ public abstract class LeaseStoreContract {
     }
     runTogether(tasks);
 
-    Lease stored = found(original.id());
+    LeaseRecord stored = found(original.id());
     assertEquals(writers * incrementsEach, stored.revocationAttempts(), "increments kept");
     assertEquals(writers * incrementsEach, stored.version(), "version");
   }
@@ -367,32 +367,32 @@ public abstract class LeaseStoreContract {
 
   @Test
   void queryBySecretPagesThroughItsLeasesInIdOrderWithoutGapsOrDuplicates() {
-    List<Lease> orders = mixedLeases("orders-api", 230);
+    List<LeaseRecord> orders = mixedLeases("orders-api", 230);
     insertShuffled(orders, mixedLeases("billing-api", 70));
 
-    List<Page<Lease>> pages = readAllPages(LeaseQuery.bySecret("orders-api", 25));
+    List<Page<LeaseRecord>> pages = readAllPages(LeaseQuery.bySecret("orders-api", 25));
 
     assertPages(sortedById(orders), pages, 25);
   }
 
   @Test
   void queryByStatesPagesThroughMatchingLeasesOfEverySecret() {
-    List<Lease> all = insertShuffled(
+    List<LeaseRecord> all = insertShuffled(
         mixedLeases("orders-api", 150), mixedLeases("billing-api", 150));
     Set<LeaseState> unfinished = EnumSet.of(LeaseState.PENDING, LeaseState.REVOCATION_FAILED);
 
-    List<Page<Lease>> pages = readAllPages(LeaseQuery.all(19).withStates(unfinished));
+    List<Page<LeaseRecord>> pages = readAllPages(LeaseQuery.all(19).withStates(unfinished));
 
     assertPages(sortedById(filter(all, l -> unfinished.contains(l.state()))), pages, 19);
   }
 
   @Test
   void queryBySecretAndStatesReturnsOnlyLeasesMatchingBoth() {
-    List<Lease> all = insertShuffled(
+    List<LeaseRecord> all = insertShuffled(
         mixedLeases("orders-api", 200), mixedLeases("billing-api", 200));
     Set<LeaseState> states = EnumSet.of(LeaseState.ACTIVE, LeaseState.REVOKED);
 
-    List<Page<Lease>> pages = readAllPages(LeaseQuery.bySecret("billing-api", 13)
+    List<Page<LeaseRecord>> pages = readAllPages(LeaseQuery.bySecret("billing-api", 13)
         .withStates(states));
 
     assertPages(sortedById(filter(all,
@@ -401,7 +401,7 @@ public abstract class LeaseStoreContract {
 
   @Test
   void queryWithoutFiltersPagesThroughEveryLease() {
-    List<Lease> all = insertShuffled(
+    List<LeaseRecord> all = insertShuffled(
         mixedLeases("orders-api", 120), mixedLeases("billing-api", 80));
 
     assertPages(sortedById(all), readAllPages(LeaseQuery.all(64)), 64);
@@ -410,9 +410,9 @@ public abstract class LeaseStoreContract {
   /** A store must look ahead: a full page that ends the listing still has no next cursor. */
   @Test
   void aFullPageThatEndsTheListingHasNoNextCursor() {
-    List<Lease> leases = insertShuffled(mixedLeases("orders-api", 30));
+    List<LeaseRecord> leases = insertShuffled(mixedLeases("orders-api", 30));
 
-    List<Page<Lease>> pages = readAllPages(LeaseQuery.bySecret("orders-api", 10));
+    List<Page<LeaseRecord>> pages = readAllPages(LeaseQuery.bySecret("orders-api", 10));
 
     assertEquals(3, pages.size(), "pages");
     assertPages(sortedById(leases), pages, 10);
@@ -427,7 +427,7 @@ public abstract class LeaseStoreContract {
         LeaseQuery.bySecret("orders-api", 10).after(lastIdOf(store)),
         LeaseQuery.all(10).withStates(Set.of(LeaseState.REVOCATION_FAILED))
             .after(lastIdOf(store)))) {
-      Page<Lease> page = store.query(query);
+      Page<LeaseRecord> page = store.query(query);
       assertEquals(List.of(), page.items(), query.toString());
       assertNull(page.nextCursor(), query.toString());
     }
@@ -435,15 +435,15 @@ public abstract class LeaseStoreContract {
 
   @Test
   void queryFindsLeasesUnderTheStateAnUpdateGaveThem() {
-    List<Lease> active = insertShuffled(leases("orders-api", LeaseState.ACTIVE, 40));
-    List<Lease> revoked = new ArrayList<>();
-    for (Lease lease : active.subList(0, 15)) {
+    List<LeaseRecord> active = insertShuffled(leases("orders-api", LeaseState.ACTIVE, 40));
+    List<LeaseRecord> revoked = new ArrayList<>();
+    for (LeaseRecord lease : active.subList(0, 15)) {
       revoked.add(store.update(revoke(lease, NOW)));
     }
 
-    Page<Lease> revokedPage = store.query(
+    Page<LeaseRecord> revokedPage = store.query(
         LeaseQuery.bySecret("orders-api", 100).withStates(Set.of(LeaseState.REVOKED)));
-    Page<Lease> activePage = store.query(
+    Page<LeaseRecord> activePage = store.query(
         LeaseQuery.bySecret("orders-api", 100).withStates(Set.of(LeaseState.ACTIVE)));
 
     assertLeases(sortedById(revoked), revokedPage.items());
@@ -453,15 +453,15 @@ public abstract class LeaseStoreContract {
   /** Paging goes on from a cursor even if the lease it names was purged meanwhile. */
   @Test
   void pagingContinuesAfterTheCursorLeaseIsPurged() {
-    List<Lease> leases = sortedById(insertShuffled(leases("orders-api", LeaseState.REVOKED, 25)));
-    Page<Lease> first = store.query(LeaseQuery.bySecret("orders-api", 10));
+    List<LeaseRecord> leases = sortedById(insertShuffled(leases("orders-api", LeaseState.REVOKED, 25)));
+    Page<LeaseRecord> first = store.query(LeaseQuery.bySecret("orders-api", 10));
     String cursor = first.nextCursor();
     assertEquals(leases.get(9).id(), first.items().get(9).id());
-    Lease cursorLease = found(first.items().get(9).id());
+    LeaseRecord cursorLease = found(first.items().get(9).id());
     store.update(cursorLease.toBuilder().revokedAt(NOW.minus(Duration.ofDays(30))).build());
     assertEquals(1, store.purgeRevokedBefore(NOW.minus(Duration.ofDays(1)), 100));
 
-    List<Page<Lease>> rest = readAllPages(LeaseQuery.bySecret("orders-api", 10).after(cursor));
+    List<Page<LeaseRecord>> rest = readAllPages(LeaseQuery.bySecret("orders-api", 10).after(cursor));
 
     assertIds(sortedIds(leases.subList(10, 25)), ids(flatten(rest)), "leases");
   }
@@ -471,34 +471,34 @@ public abstract class LeaseStoreContract {
   @Test
   void claimDueTakesOnlyLeasesDueByNowEarliestFirst() {
     // Ids are in the opposite order to due times, so the order returned must come from dueAt.
-    Lease neverDue = lease("orders-api", LeaseState.REVOKED).revokedAt(NOW.minusSeconds(1)).build();
-    Lease dueInAnHour = lease("orders-api", LeaseState.ACTIVE)
+    LeaseRecord neverDue = lease("orders-api", LeaseState.REVOKED).revokedAt(NOW.minusSeconds(1)).build();
+    LeaseRecord dueInAnHour = lease("orders-api", LeaseState.ACTIVE)
         .dueAt(NOW.plus(Duration.ofHours(1))).build();
-    Lease dueNextMicro = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.plusNanos(1_000)).build();
-    Lease dueNow = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW).build();
-    Lease dueAMinuteAgo = lease("billing-api", LeaseState.PENDING).dueAt(NOW.minusSeconds(60))
+    LeaseRecord dueNextMicro = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.plusNanos(1_000)).build();
+    LeaseRecord dueNow = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW).build();
+    LeaseRecord dueAMinuteAgo = lease("billing-api", LeaseState.PENDING).dueAt(NOW.minusSeconds(60))
         .build();
-    Lease dueLongAgo = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minus(Duration.ofDays(3)))
+    LeaseRecord dueLongAgo = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minus(Duration.ofDays(3)))
         .build();
     insertShuffled(List.of(dueNextMicro, dueNow, neverDue, dueLongAgo, dueInAnHour, dueAMinuteAgo));
 
-    List<Lease> claimed = store.claimDue("node-a", NOW, CLAIM_TIMEOUT, 100);
+    List<LeaseRecord> claimed = store.claimDue("node-a", NOW, CLAIM_TIMEOUT, 100);
 
-    List<Lease> expected = List.of(claimedBy("node-a", dueLongAgo, NOW, CLAIM_TIMEOUT),
+    List<LeaseRecord> expected = List.of(claimedBy("node-a", dueLongAgo, NOW, CLAIM_TIMEOUT),
         claimedBy("node-a", dueAMinuteAgo, NOW, CLAIM_TIMEOUT),
         claimedBy("node-a", dueNow, NOW, CLAIM_TIMEOUT));
     assertLeases(expected, claimed);
-    for (Lease lease : expected) {
+    for (LeaseRecord lease : expected) {
       assertLease(lease, found(lease.id()));
     }
-    for (Lease untouched : List.of(dueNextMicro, dueInAnHour, neverDue)) {
+    for (LeaseRecord untouched : List.of(dueNextMicro, dueInAnHour, neverDue)) {
       assertLease(untouched, found(untouched.id()));
     }
   }
 
   @Test
   void claimDueTakesAtMostTheLimitAndLeavesTheRestForTheNextCall() {
-    List<Lease> due = new ArrayList<>();
+    List<LeaseRecord> due = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       due.add(lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(50 - i)).build());
     }
@@ -517,11 +517,11 @@ public abstract class LeaseStoreContract {
 
   @Test
   void aClaimedLeaseIsNotClaimedAgainUntilItsClaimTimesOutThenAnotherNodeTakesItOver() {
-    Lease lease = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(1)).build();
+    LeaseRecord lease = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(1)).build();
     store.insert(lease);
     Duration timeout = Duration.ofSeconds(30);
 
-    Lease claimedByA = single(store.claimDue("node-a", NOW, timeout, 10));
+    LeaseRecord claimedByA = single(store.claimDue("node-a", NOW, timeout, 10));
     assertLease(claimedBy("node-a", lease, NOW, timeout), claimedByA);
 
     Instant justBeforeTimeout = NOW.plus(timeout).minusNanos(1_000);
@@ -530,7 +530,7 @@ public abstract class LeaseStoreContract {
     assertEquals(List.of(), store.claimDue("node-a", justBeforeTimeout, timeout, 10));
 
     Instant timedOut = NOW.plus(timeout);
-    Lease takenOver = single(store.claimDue("node-b", timedOut, timeout, 10));
+    LeaseRecord takenOver = single(store.claimDue("node-b", timedOut, timeout, 10));
 
     assertLease(claimedBy("node-b", claimedByA, timedOut, timeout), takenOver);
     assertEquals(2, takenOver.version());
@@ -539,8 +539,8 @@ public abstract class LeaseStoreContract {
 
   @Test
   void leasesWithoutDueAtAreNeverClaimed() {
-    Lease nothingToDo = lease("orders-api", LeaseState.REVOKED).revokedAt(NOW).dueAt(null).build();
-    Lease failed = lease("orders-api", LeaseState.REVOCATION_FAILED).dueAt(null).build();
+    LeaseRecord nothingToDo = lease("orders-api", LeaseState.REVOKED).revokedAt(NOW).dueAt(null).build();
+    LeaseRecord failed = lease("orders-api", LeaseState.REVOCATION_FAILED).dueAt(null).build();
     store.insert(nothingToDo);
     store.insert(failed);
 
@@ -553,34 +553,34 @@ public abstract class LeaseStoreContract {
 
   @Test
   void claimDueFollowsDueTimesThatUpdatesChange() {
-    Lease laterMadeDue = lease("orders-api", LeaseState.ACTIVE)
+    LeaseRecord laterMadeDue = lease("orders-api", LeaseState.ACTIVE)
         .dueAt(NOW.plus(Duration.ofHours(1))).build();
-    Lease laterMadeNotDue = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(10))
+    LeaseRecord laterMadeNotDue = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(10))
         .build();
-    Lease laterFinished = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(20))
+    LeaseRecord laterFinished = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(20))
         .build();
-    Lease released = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(30)).build();
+    LeaseRecord released = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusSeconds(30)).build();
     List.of(laterMadeDue, laterMadeNotDue, laterFinished, released).forEach(store::insert);
 
     // A claim taken and released with a new due time, as the engine does after a renewal.
-    Lease claimed = single(store.claimDue("node-a", NOW.minusSeconds(25), CLAIM_TIMEOUT, 1));
+    LeaseRecord claimed = single(store.claimDue("node-a", NOW.minusSeconds(25), CLAIM_TIMEOUT, 1));
     assertEquals(released.id(), claimed.id());
     store.update(claimed.toBuilder().claimedBy(null).dueAt(NOW.minusSeconds(5)).build());
     store.update(laterMadeDue.toBuilder().dueAt(NOW.minusSeconds(1)).build());
     store.update(laterMadeNotDue.toBuilder().dueAt(NOW.plus(Duration.ofHours(2))).build());
     store.update(revoke(laterFinished, NOW));
 
-    List<Lease> due = store.claimDue("node-b", NOW, CLAIM_TIMEOUT, 10);
+    List<LeaseRecord> due = store.claimDue("node-b", NOW, CLAIM_TIMEOUT, 10);
 
     assertIds(List.of(released.id(), laterMadeDue.id()), ids(due), "leases");
-    assertEquals(List.of(3L, 2L), due.stream().map(Lease::version).toList());
+    assertEquals(List.of(3L, 2L), due.stream().map(LeaseRecord::version).toList());
   }
 
   /** Many nodes, several threads each, all claiming at once: each lease is claimed exactly once. */
   @Test
   void concurrentClaimsFromManyNodesClaimEachDueLeaseExactlyOnce() throws Exception {
     int leaseCount = 2_000;
-    List<Lease> due = new ArrayList<>();
+    List<LeaseRecord> due = new ArrayList<>();
     for (int i = 0; i < leaseCount; i++) {
       due.add(lease(i % 2 == 0 ? "orders-api" : "billing-api", LeaseState.ACTIVE)
           .dueAt(NOW.minusMillis(random.nextInt(100_000)))
@@ -590,12 +590,12 @@ public abstract class LeaseStoreContract {
 
     int nodes = 4;
     int threadsPerNode = 2;
-    List<Callable<List<Lease>>> claimers = new ArrayList<>();
+    List<Callable<List<LeaseRecord>>> claimers = new ArrayList<>();
     for (int t = 0; t < nodes * threadsPerNode; t++) {
       String node = "node-" + (t % nodes);
       claimers.add(() -> {
-        List<Lease> mine = new ArrayList<>();
-        List<Lease> batch;
+        List<LeaseRecord> mine = new ArrayList<>();
+        List<LeaseRecord> batch;
         // Bounded, so that a store which hands out leases forever fails instead of hanging.
         while (mine.size() <= leaseCount
             && !(batch = store.claimDue(node, NOW, CLAIM_TIMEOUT, 25)).isEmpty()) {
@@ -604,20 +604,20 @@ public abstract class LeaseStoreContract {
         return mine;
       });
     }
-    List<List<Lease>> results = runTogether(claimers);
+    List<List<LeaseRecord>> results = runTogether(claimers);
 
     Map<String, Integer> timesClaimed = new HashMap<>();
-    for (List<Lease> claimedByOneThread : results) {
+    for (List<LeaseRecord> claimedByOneThread : results) {
       claimedByOneThread.forEach(l -> timesClaimed.merge(l.id(), 1, Integer::sum));
     }
     assertIds(sortedIds(due), timesClaimed.keySet().stream().sorted().toList(), "leases claimed");
     Map<String, Integer> claimedTwice = new LinkedHashMap<>(timesClaimed);
     claimedTwice.values().removeIf(n -> n == 1);
     assertEquals(Map.of(), claimedTwice, "leases claimed more than once");
-    Map<String, Lease> dueById = byId(due);
+    Map<String, LeaseRecord> dueById = byId(due);
     for (int t = 0; t < results.size(); t++) {
       String node = "node-" + (t % nodes);
-      for (Lease claimed : results.get(t)) {
+      for (LeaseRecord claimed : results.get(t)) {
         assertLease(claimedBy(node, dueById.get(claimed.id()), NOW, CLAIM_TIMEOUT), claimed);
         assertLease(claimed, found(claimed.id()));
       }
@@ -631,15 +631,15 @@ public abstract class LeaseStoreContract {
    */
   @Test
   void aClaimAndAnUpdateRacingForTheSameLeaseNeverBothWin() throws Exception {
-    List<Lease> due = new ArrayList<>();
+    List<LeaseRecord> due = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       due.add(lease("orders-api", LeaseState.ACTIVE).dueAt(NOW.minusMillis(i)).build());
     }
     insertShuffled(due);
 
-    Callable<List<Lease>> sweep = () -> {
-      List<Lease> claimed = new ArrayList<>();
-      List<Lease> batch;
+    Callable<List<LeaseRecord>> sweep = () -> {
+      List<LeaseRecord> claimed = new ArrayList<>();
+      List<LeaseRecord> batch;
       while (claimed.size() <= due.size()
           && !(batch = store.claimDue("sweeper", NOW, CLAIM_TIMEOUT, 7)).isEmpty()) {
         claimed.addAll(batch);
@@ -647,9 +647,9 @@ public abstract class LeaseStoreContract {
       return claimed;
     };
     // The sweep takes the earliest due first, the revoker goes latest first: they meet midway.
-    Callable<List<Lease>> revoker = () -> {
-      List<Lease> updated = new ArrayList<>();
-      for (Lease lease : due) {
+    Callable<List<LeaseRecord>> revoker = () -> {
+      List<LeaseRecord> updated = new ArrayList<>();
+      for (LeaseRecord lease : due) {
         try {
           updated.add(store.update(revoke(lease, NOW)));
         } catch (ConflictException lostToTheSweep) {
@@ -658,16 +658,16 @@ public abstract class LeaseStoreContract {
       }
       return updated;
     };
-    List<List<Lease>> results = runTogether(List.of(sweep, revoker));
+    List<List<LeaseRecord>> results = runTogether(List.of(sweep, revoker));
 
-    Map<String, Lease> claimed = byId(results.get(0));
-    Map<String, Lease> updated = byId(results.get(1));
-    for (Lease lease : due) {
+    Map<String, LeaseRecord> claimed = byId(results.get(0));
+    Map<String, LeaseRecord> updated = byId(results.get(1));
+    for (LeaseRecord lease : due) {
       boolean wonByClaim = claimed.containsKey(lease.id());
       boolean wonByUpdate = updated.containsKey(lease.id());
       assertTrue(wonByClaim ^ wonByUpdate,
           "lease " + lease.id() + ": claimed " + wonByClaim + ", updated " + wonByUpdate);
-      Lease winner = wonByClaim ? claimed.get(lease.id()) : updated.get(lease.id());
+      LeaseRecord winner = wonByClaim ? claimed.get(lease.id()) : updated.get(lease.id());
       assertLease(winner, found(lease.id()));
     }
   }
@@ -696,12 +696,12 @@ public abstract class LeaseStoreContract {
 
   @Test
   void countFollowsStateChangesClaimsAndPurges() {
-    List<Lease> active = new ArrayList<>();
+    List<LeaseRecord> active = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       active.add(lease("orders-api", LeaseState.ACTIVE).dueAt(NOW).build());
     }
     insertShuffled(active);
-    for (Lease lease : active.subList(0, 4)) {
+    for (LeaseRecord lease : active.subList(0, 4)) {
       store.update(revoke(lease, NOW.minus(Duration.ofDays(10))));
     }
     store.update(active.get(4).toBuilder().state(LeaseState.REVOCATION_FAILED).build());
@@ -725,9 +725,9 @@ public abstract class LeaseStoreContract {
 
   @Test
   void insertWithinLimitStoresUntilTheLimitThenRefusesAndStoresNothing() {
-    Lease first = lease("orders-api", LeaseState.PENDING).build();
-    Lease second = lease("orders-api", LeaseState.ACTIVE).build();
-    Lease third = lease("orders-api", LeaseState.PENDING).build();
+    LeaseRecord first = lease("orders-api", LeaseState.PENDING).build();
+    LeaseRecord second = lease("orders-api", LeaseState.ACTIVE).build();
+    LeaseRecord third = lease("orders-api", LeaseState.PENDING).build();
 
     assertTrue(store.insertWithinLimit(first, LIVE, 2), "first of 2");
     assertTrue(store.insertWithinLimit(second, LIVE, 2), "second of 2");
@@ -759,22 +759,22 @@ public abstract class LeaseStoreContract {
 
   @Test
   void insertWithinLimitMakesRoomAgainWhenALeaseLeavesTheCountedStates() {
-    Lease live = lease("orders-api", LeaseState.ACTIVE).build();
+    LeaseRecord live = lease("orders-api", LeaseState.ACTIVE).build();
     assertTrue(store.insertWithinLimit(live, LIVE, 1));
     assertFalse(store.insertWithinLimit(lease("orders-api", LeaseState.PENDING).build(), LIVE, 1));
 
     store.update(revoke(live, NOW));
 
-    Lease next = lease("orders-api", LeaseState.PENDING).build();
+    LeaseRecord next = lease("orders-api", LeaseState.PENDING).build();
     assertTrue(store.insertWithinLimit(next, LIVE, 1), "room after the revocation");
     assertLease(next, found(next.id()));
   }
 
   @Test
   void insertWithinLimitOfAnIdStoredAlreadyConflictsAndKeepsTheStoredLease() {
-    Lease stored = lease("orders-api", LeaseState.ACTIVE).build();
+    LeaseRecord stored = lease("orders-api", LeaseState.ACTIVE).build();
     store.insert(stored);
-    Lease sameId = lease("orders-api", LeaseState.PENDING).id(stored.id()).build();
+    LeaseRecord sameId = lease("orders-api", LeaseState.PENDING).id(stored.id()).build();
 
     assertThrows(ConflictException.class, () -> store.insertWithinLimit(sameId, LIVE, 5));
 
@@ -784,7 +784,7 @@ public abstract class LeaseStoreContract {
 
   @Test
   void insertWithinLimitRejectsALimitBelowOneAndStoresNothing() {
-    Lease lease = lease("orders-api", LeaseState.PENDING).build();
+    LeaseRecord lease = lease("orders-api", LeaseState.PENDING).build();
 
     assertRejected("limit", () -> store.insertWithinLimit(lease, LIVE, 0));
     assertRejected("limit", () -> store.insertWithinLimit(lease, LIVE, -3));
@@ -801,16 +801,16 @@ public abstract class LeaseStoreContract {
     int limit = 40;
     int threads = 16;
     int perThread = 15;
-    List<List<Lease>> work = new ArrayList<>();
+    List<List<LeaseRecord>> work = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       work.add(leases("orders-api", LeaseState.PENDING, perThread));
     }
-    List<Lease> unlimited = leases("billing-api", LeaseState.PENDING, 60);
+    List<LeaseRecord> unlimited = leases("billing-api", LeaseState.PENDING, 60);
     List<Callable<List<String>>> tasks = new ArrayList<>();
-    for (List<Lease> mine : work) {
+    for (List<LeaseRecord> mine : work) {
       tasks.add(() -> {
         List<String> stored = new ArrayList<>();
-        for (Lease lease : mine) {
+        for (LeaseRecord lease : mine) {
           if (store.insertWithinLimit(lease, LIVE, limit)) {
             stored.add(lease.id());
           }
@@ -819,7 +819,7 @@ public abstract class LeaseStoreContract {
       });
     }
     for (int t = 0; t < 3; t++) {
-      List<Lease> mine = unlimited.subList(t * 20, (t + 1) * 20);
+      List<LeaseRecord> mine = unlimited.subList(t * 20, (t + 1) * 20);
       tasks.add(() -> {
         mine.forEach(store::insert);
         return List.of();
@@ -840,21 +840,21 @@ public abstract class LeaseStoreContract {
   @Test
   void purgeDeletesOnlyRevokedLeasesRevokedBeforeTheCutoff() {
     Instant cutoff = NOW.minus(Duration.ofDays(30));
-    Lease revokedLongAgo = lease("orders-api", LeaseState.REVOKED)
+    LeaseRecord revokedLongAgo = lease("orders-api", LeaseState.REVOKED)
         .revokedAt(cutoff.minus(Duration.ofDays(9))).build();
-    Lease revokedJustBefore = lease("billing-api", LeaseState.REVOKED)
+    LeaseRecord revokedJustBefore = lease("billing-api", LeaseState.REVOKED)
         .revokedAt(cutoff.minusNanos(1_000)).build();
-    Lease revokedAtCutoff = lease("orders-api", LeaseState.REVOKED).revokedAt(cutoff).build();
-    Lease revokedRecently = lease("orders-api", LeaseState.REVOKED).revokedAt(NOW).build();
-    Lease revokedWithoutTime = lease("orders-api", LeaseState.REVOKED).revokedAt(null).build();
-    Lease failedLongAgo = lease("orders-api", LeaseState.REVOCATION_FAILED)
+    LeaseRecord revokedAtCutoff = lease("orders-api", LeaseState.REVOKED).revokedAt(cutoff).build();
+    LeaseRecord revokedRecently = lease("orders-api", LeaseState.REVOKED).revokedAt(NOW).build();
+    LeaseRecord revokedWithoutTime = lease("orders-api", LeaseState.REVOKED).revokedAt(null).build();
+    LeaseRecord failedLongAgo = lease("orders-api", LeaseState.REVOCATION_FAILED)
         .revokedAt(cutoff.minus(Duration.ofDays(9))).build();
-    Lease active = lease("orders-api", LeaseState.ACTIVE).build();
-    Lease pending = lease("orders-api", LeaseState.PENDING).build();
+    LeaseRecord active = lease("orders-api", LeaseState.ACTIVE).build();
+    LeaseRecord pending = lease("orders-api", LeaseState.PENDING).build();
     insertShuffled(List.of(revokedLongAgo, revokedAtCutoff, revokedRecently, revokedWithoutTime,
         failedLongAgo, active, pending));
     // Revoked through an update rather than at insert: the purge must see that too.
-    Lease revokedByUpdate = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW).build();
+    LeaseRecord revokedByUpdate = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW).build();
     store.insert(revokedByUpdate);
     store.insert(revokedJustBefore.toBuilder().state(LeaseState.ACTIVE).revokedAt(null).build());
     store.update(revoke(revokedByUpdate, cutoff.minusSeconds(1)));
@@ -863,10 +863,10 @@ public abstract class LeaseStoreContract {
     int purged = store.purgeRevokedBefore(cutoff, 100);
 
     assertEquals(3, purged);
-    for (Lease gone : List.of(revokedLongAgo, revokedJustBefore, revokedByUpdate)) {
+    for (LeaseRecord gone : List.of(revokedLongAgo, revokedJustBefore, revokedByUpdate)) {
       assertEquals(Optional.empty(), store.find(gone.id()), "purged lease " + gone.id());
     }
-    for (Lease kept : List.of(revokedAtCutoff, revokedRecently, revokedWithoutTime, failedLongAgo,
+    for (LeaseRecord kept : List.of(revokedAtCutoff, revokedRecently, revokedWithoutTime, failedLongAgo,
         active, pending)) {
       assertLease(kept, found(kept.id()));
     }
@@ -876,12 +876,12 @@ public abstract class LeaseStoreContract {
   @Test
   void purgeDeletesAtMostTheLimitPerCall() {
     Instant cutoff = NOW.minus(Duration.ofDays(30));
-    List<Lease> old = new ArrayList<>();
+    List<LeaseRecord> old = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
       old.add(lease("orders-api", LeaseState.REVOKED)
           .revokedAt(cutoff.minus(Duration.ofHours(i + 1))).build());
     }
-    List<Lease> recent = leases("orders-api", LeaseState.REVOKED, 3);
+    List<LeaseRecord> recent = leases("orders-api", LeaseState.REVOKED, 3);
     insertShuffled(old, recent);
 
     assertEquals(List.of(3, 3, 1, 0), List.of(
@@ -890,15 +890,15 @@ public abstract class LeaseStoreContract {
         store.purgeRevokedBefore(cutoff, 3),
         store.purgeRevokedBefore(cutoff, 3)));
 
-    Page<Lease> left = store.query(LeaseQuery.all(100));
+    Page<LeaseRecord> left = store.query(LeaseQuery.all(100));
     assertIds(sortedIds(recent), ids(left.items()), "leases");
   }
 
   @Test
   void purgedLeasesAreNeverClaimedOrListed() {
-    Lease revoked = lease("orders-api", LeaseState.REVOKED)
+    LeaseRecord revoked = lease("orders-api", LeaseState.REVOKED)
         .revokedAt(NOW.minus(Duration.ofDays(90))).dueAt(NOW.minus(Duration.ofDays(90))).build();
-    Lease active = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW).build();
+    LeaseRecord active = lease("orders-api", LeaseState.ACTIVE).dueAt(NOW).build();
     store.insert(revoked);
     store.insert(active);
 
@@ -914,7 +914,7 @@ public abstract class LeaseStoreContract {
 
   @Test
   void claimDueAndPurgeRejectLimitsAndTimeoutsThatCouldNeverWorkAndChangeNothing() {
-    Lease due = lease("orders-api", LeaseState.REVOKED).revokedAt(NOW.minus(Duration.ofDays(9)))
+    LeaseRecord due = lease("orders-api", LeaseState.REVOKED).revokedAt(NOW.minus(Duration.ofDays(9)))
         .dueAt(NOW.minusSeconds(1)).build();
     store.insert(due);
 
@@ -948,9 +948,9 @@ public abstract class LeaseStoreContract {
   }
 
   /** A lease as the engine would store it in {@code state}, with a fresh id. */
-  private Lease.Builder lease(String secretName, LeaseState state) {
+  private LeaseRecord.Builder lease(String secretName, LeaseState state) {
     String id = newLeaseId();
-    Lease.Builder builder = Lease.builder()
+    LeaseRecord.Builder builder = LeaseRecord.builder()
         .id(id)
         .secretName(secretName)
         .state(state)
@@ -971,8 +971,8 @@ public abstract class LeaseStoreContract {
     return builder;
   }
 
-  private List<Lease> leases(String secretName, LeaseState state, int count) {
-    List<Lease> leases = new ArrayList<>(count);
+  private List<LeaseRecord> leases(String secretName, LeaseState state, int count) {
+    List<LeaseRecord> leases = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       leases.add(lease(secretName, state).build());
     }
@@ -980,11 +980,11 @@ public abstract class LeaseStoreContract {
   }
 
   /** Leases of one secret in every state, some due (at varied times) and some not. */
-  private List<Lease> mixedLeases(String secretName, int count) {
+  private List<LeaseRecord> mixedLeases(String secretName, int count) {
     LeaseState[] states = LeaseState.values();
-    List<Lease> leases = new ArrayList<>(count);
+    List<LeaseRecord> leases = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      Lease.Builder builder = lease(secretName, states[random.nextInt(states.length)]);
+      LeaseRecord.Builder builder = lease(secretName, states[random.nextInt(states.length)]);
       if (random.nextBoolean()) {
         builder.dueAt(NOW.plusSeconds(random.nextInt(7200) - 3600));
       }
@@ -994,37 +994,37 @@ public abstract class LeaseStoreContract {
   }
 
   /** The lease changed as the engine revokes it at {@code at}: a copy to pass to update. */
-  private static Lease revoke(Lease lease, Instant at) {
+  private static LeaseRecord revoke(LeaseRecord lease, Instant at) {
     return lease.toBuilder().state(LeaseState.REVOKED).revokeReason(RevokeReason.MANUAL)
         .revokedAt(at).revokedBy("node-a").claimedBy(null).dueAt(null).build();
   }
 
   /** What {@code claimDue(node, now, timeout, ...)} must store for {@code lease}. */
-  private static Lease claimedBy(String node, Lease lease, Instant now, Duration timeout) {
+  private static LeaseRecord claimedBy(String node, LeaseRecord lease, Instant now, Duration timeout) {
     return lease.toBuilder().claimedBy(node).dueAt(now.plus(timeout)).version(lease.version() + 1)
         .build();
   }
 
   /** Inserts the leases of every list in one random order; returns them in their given order. */
   @SafeVarargs
-  private List<Lease> insertShuffled(List<Lease>... groups) {
-    List<Lease> all = new ArrayList<>();
-    for (List<Lease> group : groups) {
+  private List<LeaseRecord> insertShuffled(List<LeaseRecord>... groups) {
+    List<LeaseRecord> all = new ArrayList<>();
+    for (List<LeaseRecord> group : groups) {
       all.addAll(group);
     }
-    List<Lease> shuffled = new ArrayList<>(all);
+    List<LeaseRecord> shuffled = new ArrayList<>(all);
     Collections.shuffle(shuffled, random);
     shuffled.forEach(store::insert);
     return all;
   }
 
-  private Lease found(String id) {
+  private LeaseRecord found(String id) {
     return store.find(id).orElseThrow(() -> new AssertionError("lease " + id + " is not stored"));
   }
 
-  private List<Page<Lease>> readAllPages(LeaseQuery query) {
-    List<Page<Lease>> pages = new ArrayList<>();
-    Page<Lease> page = store.query(query);
+  private List<Page<LeaseRecord>> readAllPages(LeaseQuery query) {
+    List<Page<LeaseRecord>> pages = new ArrayList<>();
+    Page<LeaseRecord> page = store.query(query);
     pages.add(page);
     while (page.hasNext()) {
       if (pages.size() > 10_000) {
@@ -1040,8 +1040,8 @@ public abstract class LeaseStoreContract {
    * The pages hold exactly {@code expected}, in order; every page but the last is full and has a
    * next cursor; the last has none.
    */
-  private static void assertPages(List<Lease> expected, List<Page<Lease>> pages, int pageSize) {
-    List<Lease> listed = flatten(pages);
+  private static void assertPages(List<LeaseRecord> expected, List<Page<LeaseRecord>> pages, int pageSize) {
+    List<LeaseRecord> listed = flatten(pages);
     assertIds(ids(expected), ids(listed), "ids listed over all pages");
     assertLeases(expected, listed);
     int expectedPages = Math.max(1, (expected.size() + pageSize - 1) / pageSize);
@@ -1053,47 +1053,47 @@ public abstract class LeaseStoreContract {
     assertNull(pages.get(pages.size() - 1).nextCursor(), "next cursor of the last page");
   }
 
-  private static List<Lease> flatten(List<Page<Lease>> pages) {
+  private static List<LeaseRecord> flatten(List<Page<LeaseRecord>> pages) {
     return pages.stream().flatMap(p -> p.items().stream()).toList();
   }
 
   private static String lastIdOf(LeaseStore store) {
-    Page<Lease> page = store.query(LeaseQuery.all(LeaseQuery.MAX_LIMIT));
+    Page<LeaseRecord> page = store.query(LeaseQuery.all(LeaseQuery.MAX_LIMIT));
     return page.items().get(page.items().size() - 1).id();
   }
 
-  private static List<Lease> filter(List<Lease> leases, Predicate<Lease> keep) {
+  private static List<LeaseRecord> filter(List<LeaseRecord> leases, Predicate<LeaseRecord> keep) {
     return leases.stream().filter(keep).toList();
   }
 
-  private static List<Lease> sortedById(List<Lease> leases) {
-    return leases.stream().sorted(Comparator.comparing(Lease::id)).toList();
+  private static List<LeaseRecord> sortedById(List<LeaseRecord> leases) {
+    return leases.stream().sorted(Comparator.comparing(LeaseRecord::id)).toList();
   }
 
-  private static List<String> ids(List<Lease> leases) {
-    return leases.stream().map(Lease::id).toList();
+  private static List<String> ids(List<LeaseRecord> leases) {
+    return leases.stream().map(LeaseRecord::id).toList();
   }
 
-  private static List<String> sortedIds(List<Lease> leases) {
+  private static List<String> sortedIds(List<LeaseRecord> leases) {
     return ids(sortedById(leases));
   }
 
-  private static Map<String, Lease> byId(List<Lease> leases) {
-    return leases.stream().collect(Collectors.toMap(Lease::id, l -> l));
+  private static Map<String, LeaseRecord> byId(List<LeaseRecord> leases) {
+    return leases.stream().collect(Collectors.toMap(LeaseRecord::id, l -> l));
   }
 
-  private static Lease single(List<Lease> leases) {
+  private static LeaseRecord single(List<LeaseRecord> leases) {
     assertEquals(1, leases.size(), "leases claimed: " + ids(leases));
     return leases.get(0);
   }
 
   /** Compares field by field, so a failure names the field a store got wrong. */
-  private static void assertLease(Lease expected, Lease actual) {
+  private static void assertLease(LeaseRecord expected, LeaseRecord actual) {
     if (expected.equals(actual)) {
       return;
     }
     List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
-    for (RecordComponent component : Lease.class.getRecordComponents()) {
+    for (RecordComponent component : LeaseRecord.class.getRecordComponents()) {
       checks.add(() -> assertEquals(component.getAccessor().invoke(expected),
           component.getAccessor().invoke(actual),
           "lease " + expected.id() + ", field " + component.getName()));
@@ -1101,7 +1101,7 @@ public abstract class LeaseStoreContract {
     assertAll(checks);
   }
 
-  private static void assertLeases(List<Lease> expected, List<Lease> actual) {
+  private static void assertLeases(List<LeaseRecord> expected, List<LeaseRecord> actual) {
     assertIds(ids(expected), ids(actual), "lease ids");
     for (int i = 0; i < expected.size(); i++) {
       assertLease(expected.get(i), actual.get(i));

@@ -18,9 +18,13 @@ import dev.dynsecret.ProviderException;
 import dev.dynsecret.Secret;
 import dev.dynsecret.SecretData;
 import dev.dynsecret.spi.CreatedCredential;
+import dev.dynsecret.spi.CredentialListing;
+import dev.dynsecret.spi.CredentialLookup;
+import dev.dynsecret.spi.CredentialRef;
 import dev.dynsecret.spi.DynamicSecretProvider;
-import dev.dynsecret.spi.ManagedCredential;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.spi.ProviderConnection;
+import dev.dynsecret.ListedCredential;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.ProviderTarget.Failure;
 import dev.dynsecret.testkit.ProviderTarget.Operation;
 import java.io.PrintWriter;
@@ -67,7 +71,7 @@ import org.junit.jupiter.api.function.Executable;
  *   @BeforeAll static void start() { system = MySystem.start(); }
  *   @AfterAll static void stop() { system.close(); }
  *
- *   protected DynamicSecretProvider<MyHandle> provider() { return new MyProvider(); }
+ *   protected DynamicSecretProvider provider() { return new MyProvider(); }
  *   protected ProviderConfig config() { return ProviderConfig.builder().put("url", system.url())...build(); }
  *   protected ProviderTarget target() { return new MySystemTarget(system); }
  *   protected Set<String> requiredConfigKeys() { return Set.of("url", "apiKey"); }
@@ -77,16 +81,16 @@ import org.junit.jupiter.api.function.Executable;
  * }
  * }</pre>
  *
- * <p>Each test connects a fresh handle from {@link #config()}, works with leases built as the
+ * <p>Each test connects a fresh connection from {@link #config()}, works with leases built as the
  * engine builds them ({@link #newLease()}: {@code PENDING}, a time-ordered UUID id, times from
- * {@link #clock()}), and afterwards revokes every credential it made and closes the handle. It
+ * {@link #clock()}), and afterwards revokes every credential it made and closes the connection. It
  * checks the outcome on the system itself through the {@link ProviderTarget}: the credential
  * exists, the secret data log in, and after revoke neither holds.
  *
  * <p><b>Secrets.</b> For the whole of every test, every log event is captured (when logback-classic
  * is the SLF4J backend; {@link #noSecretReachesALogLineAToStringOrAnExceptionMessage} is skipped
  * otherwise) and, after the test, searched together with the {@code toString()} of everything the
- * provider returned or threw (the provider, the handle, created credentials, secret data,
+ * provider returned or threw (the provider, the connection, created credentials, secret data,
  * exceptions with their causes) and the external ids and metadata that the engine would store.
  * None may contain a generated secret value (every secret data value except those named by
  * {@link #publicSecretDataKeys()}) or a configuration value named by {@link #secretConfigKeys()}.
@@ -96,9 +100,8 @@ import org.junit.jupiter.api.function.Executable;
  * <p>Optional behaviour (an expiry the system enforces, deleting out of band, induced failures)
  * is checked when the target supports it and skipped, with the reason, when it does not.
  *
- * @param <C> the provider's handle type
  */
-public abstract class ProviderContract<C> {
+public abstract class ProviderContract {
   /** Secret values shorter than this are not searched for: they would match by chance. */
   protected static final int MIN_SEARCHED_LENGTH = 8;
 
@@ -106,12 +109,12 @@ public abstract class ProviderContract<C> {
   private static final Duration MAX_TTL = Duration.ofHours(8);
   private static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
 
-  private DynamicSecretProvider<C> provider;
+  private DynamicSecretProvider provider;
   private ProviderTarget target;
   private Clock clock;
-  private C handle;
+  private ProviderConnection connection;
   private LogCapture logs;
-  private final List<C> handles = new CopyOnWriteArrayList<>();
+  private final List<ProviderConnection> connections = new CopyOnWriteArrayList<>();
   /** The latest lease known for each credential the test may have made, to revoke afterwards. */
   private final Map<String, Lease> madeLeases = new ConcurrentHashMap<>();
   private final Map<String, String> secrets = new ConcurrentHashMap<>();
@@ -124,7 +127,7 @@ public abstract class ProviderContract<C> {
    *
    * @return a provider configured as it would be registered with a {@code LeaseManager}
    */
-  protected abstract DynamicSecretProvider<C> provider();
+  protected abstract DynamicSecretProvider provider();
 
   /**
    * A working configuration for the provider, pointing at the system under test.
@@ -211,17 +214,17 @@ public abstract class ProviderContract<C> {
    *
    * @return the instance {@link #provider()} returned for this test
    */
-  protected final DynamicSecretProvider<C> testedProvider() {
+  protected final DynamicSecretProvider testedProvider() {
     return provider;
   }
 
   /**
-   * The handle the running test connected from {@link #config()}.
+   * The connection the running test connected from {@link #config()}.
    *
-   * @return the handle
+   * @return the connection
    */
-  protected final C handle() {
-    return handle;
+  protected final ProviderConnection connection() {
+    return connection;
   }
 
   /**
@@ -233,14 +236,8 @@ public abstract class ProviderContract<C> {
    */
   protected final Lease newLease() {
     Instant now = clock.instant();
-    return Lease.builder()
-        .id(newLeaseId(now))
-        .secretName("provider-contract")
-        .state(LeaseState.PENDING)
-        .createdAt(now)
-        .expiresAt(now.plus(LEASE_TTL))
-        .hardLimitAt(now.plus(MAX_TTL))
-        .build();
+    return new Lease(newLeaseId(now), "provider-contract", null, LeaseState.PENDING, now,
+        now.plus(LEASE_TTL), now.plus(MAX_TTL), null, null, null, 0, null, null, Map.of());
   }
 
   /**
@@ -252,11 +249,9 @@ public abstract class ProviderContract<C> {
    * @return the active lease
    */
   protected static Lease activated(Lease pending, CreatedCredential created) {
-    return pending.toBuilder()
-        .state(LeaseState.ACTIVE)
-        .externalId(created.externalId())
-        .metadata(created.metadata())
-        .build();
+    return new Lease(pending.id(), pending.secretName(), created.externalId(), LeaseState.ACTIVE,
+        pending.createdAt(), pending.expiresAt(), pending.hardLimitAt(), null, null, null, 0, null,
+        null, created.metadata());
   }
 
   /** A UUIDv7-shaped id (48 bits of milliseconds, then random bits), like the engine's. */
@@ -277,7 +272,7 @@ public abstract class ProviderContract<C> {
     target = Objects.requireNonNull(target(), "target()");
     ProviderConfig config = Objects.requireNonNull(config(), "config()");
     rememberSecretsOf(config, "configuration");
-    handle = connect(config);
+    connection = connect(config);
     remember("the provider's toString()", provider);
   }
 
@@ -291,22 +286,22 @@ public abstract class ProviderContract<C> {
     } catch (RuntimeException e) {
       problems.add("clearing induced failures failed: " + e);
     }
-    for (Lease lease : handle == null ? List.<Lease>of() : madeLeases.values()) {
+    for (Lease lease : connection == null ? List.<Lease>of() : madeLeases.values()) {
       try {
         call("revoke", () -> {
-          provider.revoke(handle, lease);
+          connection.revoke(CredentialRef.of(lease));
           return null;
         });
       } catch (RuntimeException e) {
         problems.add("revoking lease " + lease.id() + " after the test failed: " + e);
       }
     }
-    for (C h : handles) {
-      remember("the handle's toString() after use", h);
+    for (ProviderConnection h : connections) {
+      remember("the connection's toString() after use", h);
       try {
-        provider.close(h);
+        h.close();
       } catch (RuntimeException e) {
-        problems.add("closing a handle failed: " + e);
+        problems.add("closing a connection failed: " + e);
       }
     }
     List<String> logged = List.of();
@@ -446,16 +441,12 @@ public abstract class ProviderContract<C> {
     CreatedCredential goneCredential = create(gone);
     revoke(activated(gone, goneCredential));
 
-    List<ManagedCredential> listed;
-    try {
-      listed = call("list", () -> provider.list(handle));
-    } catch (UnsupportedOperationException e) {
-      Assumptions.abort("the provider does not list its credentials, so the orphan sweep"
-          + " cannot cover it (optional)");
-      return;
-    }
+    Optional<CredentialListing> listing = connection.listing();
+    Assumptions.assumeTrue(listing.isPresent(), "the provider does not list its credentials, so"
+        + " the orphan sweep cannot cover it (optional)");
+    List<ListedCredential> listed = call("list", () -> listing.get().list());
 
-    Map<String, ManagedCredential> byLease = new HashMap<>();
+    Map<String, ListedCredential> byLease = new HashMap<>();
     listed.forEach(credential -> byLease.put(credential.leaseId(), credential));
     assertEquals(keptCredential.externalId(), byLease.get(kept.id()) == null ? null
         : byLease.get(kept.id()).externalId(),
@@ -479,10 +470,12 @@ public abstract class ProviderContract<C> {
     }
     assertTrue(target.credentialExists(lease), "the induced failure did not let the create"
         + " take effect, so this test checks nothing; fix the target");
-    Optional<String> found = find(lease);
-    assertTrue(found.isPresent(), "find does not see the credential of a lost create");
-    // What reconciliation does: revoke the pending lease with the id find returned.
-    revoke(lease.toBuilder().externalId(found.get()).build());
+    // What reconciliation does: look the credential up by name where the provider can, and
+    // revoke the pending lease with the id found, or by name.
+    if (connection.lookup().isPresent()) {
+      assertTrue(find(lease).isPresent(), "find does not see the credential of a lost create");
+    }
+    reconcile(lease);
     assertFalse(target.credentialExists(lease), "revoke left the credential of a lost create");
   }
 
@@ -580,7 +573,7 @@ public abstract class ProviderContract<C> {
   @Test
   void verifyPassesWithAWorkingConfiguration() {
     call("verify", () -> {
-      provider.verify(handle);
+      connection.verify();
       return null;
     });
   }
@@ -617,10 +610,10 @@ public abstract class ProviderContract<C> {
   void verifyWithWrongCredentialsFailsDefinitivelyAndSaysWhatFailed() {
     ProviderConfig wrong = wrongCredentialsConfig();
     rememberSecretsOf(wrong, "wrong-credentials configuration");
-    C wrongHandle = connect(wrong); // connect must not call the system, so it cannot know yet
+    ProviderConnection wrongConnection = connect(wrong); // connect must not call the system, so it cannot know yet
 
     ProviderException e = assertThrows(ProviderException.class, () -> call("verify", () -> {
-      provider.verify(wrongHandle);
+      wrongConnection.verify();
       return null;
     }), "verify passed with wrong credentials");
 
@@ -646,7 +639,7 @@ public abstract class ProviderContract<C> {
 
     assertTrue(e.isTransient(), "a transient failure was reported as definitive: " + e.getMessage());
     // What reconciliation does with the pending lease afterwards.
-    find(lease).ifPresent(id -> revoke(lease.toBuilder().externalId(id).build()));
+    reconcile(lease);
     assertFalse(target.credentialExists(lease), "reconciliation left the failed create's credential");
   }
 
@@ -700,22 +693,24 @@ public abstract class ProviderContract<C> {
   void noSecretReachesALogLineAToStringOrAnExceptionMessage() {
     // A whole life, failures included; everything is searched after the test as in every test.
     call("verify", () -> {
-      provider.verify(handle);
+      connection.verify();
       return null;
     });
     Lease lease = newLease();
     CreatedCredential created = create(lease);
     Lease active = activated(lease, created);
-    find(lease);
+    if (connection.lookup().isPresent()) {
+      find(lease);
+    }
     renew(active, active.expiresAt().plus(LEASE_TTL));
     revoke(active);
     ProviderConfig wrong = wrongCredentialsConfig();
     rememberSecretsOf(wrong, "wrong-credentials configuration");
-    C wrongHandle = connect(wrong);
-    attempt(() -> provider.verify(wrongHandle));
+    ProviderConnection wrongConnection = connect(wrong);
+    attempt(() -> wrongConnection.verify());
     Lease refused = newLease();
     madeLeases.put(refused.id(), refused); // revoked afterwards, should the create succeed
-    attempt(() -> provider.create(wrongHandle, refused));
+    attempt(() -> wrongConnection.create(refused));
     for (String key : secretConfigKeys()) {
       attempt(() -> connect(without(config(), key)));
     }
@@ -741,7 +736,7 @@ public abstract class ProviderContract<C> {
   protected final CreatedCredential create(Lease lease) {
     // Recorded first: a create that fails may still have made the credential.
     madeLeases.putIfAbsent(lease.id(), lease);
-    CreatedCredential created = call("create", () -> provider.create(handle, lease));
+    CreatedCredential created = call("create", () -> connection.create(lease));
     assertNotNull(created, "create returned null");
     assertNotNull(created.secretData(), "create returned no secret data");
     madeLeases.put(lease.id(), activated(lease, created));
@@ -765,7 +760,7 @@ public abstract class ProviderContract<C> {
    */
   protected final void revoke(Lease lease) {
     call("revoke", () -> {
-      provider.revoke(handle, lease);
+      connection.revoke(CredentialRef.of(lease));
       return null;
     });
   }
@@ -778,35 +773,63 @@ public abstract class ProviderContract<C> {
    */
   protected final void renew(Lease lease, Instant newExpiry) {
     call("renew", () -> {
-      provider.renew(handle, lease, newExpiry);
+      connection.renewal().ifPresent(renewal -> renewal.renew(lease, newExpiry));
       return null;
     });
   }
 
   /**
-   * Calls find and records its answer.
+   * Does what reconciliation does with a pending lease whose create's answer was lost: looks the
+   * credential up by name and revokes it by the id found, or, for a provider without lookup,
+   * revokes with no external id (by name).
+   *
+   * @param pending the pending lease
+   */
+  protected final void reconcile(Lease pending) {
+    CredentialRef credential = CredentialRef.of(pending);
+    Optional<CredentialLookup> lookup = connection.lookup();
+    if (lookup.isPresent()) {
+      Optional<String> found = call("find", () -> lookup.get().find(credential));
+      remember("find's answer", found);
+      found.ifPresent(id -> call("revoke", () -> {
+        connection.revoke(credential.withExternalId(id));
+        return null;
+      }));
+    } else {
+      call("revoke", () -> {
+        connection.revoke(credential);
+        return null;
+      });
+    }
+  }
+
+  /**
+   * Calls find and records its answer; skips the test if the provider has no lookup.
    *
    * @param lease the lease whose credential to look up
    * @return find's answer
    */
   protected final Optional<String> find(Lease lease) {
-    Optional<String> found = call("find", () -> provider.find(handle, lease));
+    Optional<CredentialLookup> lookup = connection.lookup();
+    Assumptions.assumeTrue(lookup.isPresent(), "the provider cannot look credentials up by name"
+        + " (optional: reconciliation then revokes by name)");
+    Optional<String> found = call("find", () -> lookup.get().find(CredentialRef.of(lease)));
     assertNotNull(found, "find returned null instead of an Optional");
     remember("find's answer", found);
     return found;
   }
 
   /**
-   * Calls connect, recording the handle (closed after the test) or the exception.
+   * Calls connect, recording the connection (closed after the test) or the exception.
    *
    * @param config the configuration to connect with
-   * @return the handle
+   * @return the connection
    */
-  protected final C connect(ProviderConfig config) {
-    C connected = call("connect", () -> provider.connect(config));
+  protected final ProviderConnection connect(ProviderConfig config) {
+    ProviderConnection connected = call("connect", () -> provider.connect(config));
     assertNotNull(connected, "connect returned null");
-    handles.add(connected);
-    remember("the handle's toString()", connected);
+    connections.add(connected);
+    remember("the connection's toString()", connected);
     return connected;
   }
 

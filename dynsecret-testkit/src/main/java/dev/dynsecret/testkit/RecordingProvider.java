@@ -5,9 +5,14 @@ import dev.dynsecret.Secret;
 import dev.dynsecret.SecretData;
 import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.spi.CreatedCredential;
+import dev.dynsecret.spi.CredentialListing;
+import dev.dynsecret.spi.CredentialLookup;
+import dev.dynsecret.spi.CredentialRef;
 import dev.dynsecret.spi.DynamicSecretProvider;
-import dev.dynsecret.spi.ManagedCredential;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.spi.ExpiryRenewal;
+import dev.dynsecret.spi.ProviderConnection;
+import dev.dynsecret.ListedCredential;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.logs.SecretsUsed;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -36,10 +41,10 @@ import java.util.function.Supplier;
  * provider.failNextRevokes(2, () -> new TransientProviderException("503 from the system"));
  * }</pre>
  *
- * <p>Credentials are named {@code dynsecret-<lease id>}, like a real provider's, so {@link #find}
- * works for reconciliation.
+ * <p>Credentials are named {@code dynsecret-<lease id>}, like a real provider's, so reconciliation
+ * can look them up.
  */
-public final class RecordingProvider implements DynamicSecretProvider<ProviderConfig> {
+public final class RecordingProvider implements DynamicSecretProvider {
   /** The default provider type. */
   public static final String TYPE = "recording";
 
@@ -78,86 +83,92 @@ public final class RecordingProvider implements DynamicSecretProvider<ProviderCo
     return type;
   }
 
+  /** Every secret registered with this provider shares its credentials, counters and failures. */
   @Override
-  public ProviderConfig connect(ProviderConfig config) {
-    return config;
+  public ProviderConnection connect(ProviderConfig config) {
+    return new Connection();
   }
 
-  @Override
-  public CreatedCredential create(ProviderConfig handle, Lease lease) {
-    createCalls.incrementAndGet();
-    throwIfQueued(createFailures);
-    String externalId = UUID.randomUUID().toString();
-    String name = nameFor(lease);
-    liveByName.put(name, externalId);
-    Secret clientSecret = Secret.of("secret-" + UUID.randomUUID());
-    issuedSecrets.add(clientSecret);
-    SecretsUsed.record(clientSecret);
-    onCreate.accept(lease);
-    if (lostAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      throw new TransientProviderException("the answer to create was lost (simulated)");
+  private final class Connection implements ProviderConnection {
+    @Override
+    public CreatedCredential create(Lease lease) {
+      createCalls.incrementAndGet();
+      throwIfQueued(createFailures);
+      String externalId = UUID.randomUUID().toString();
+      String name = nameFor(lease.id());
+      liveByName.put(name, externalId);
+      Secret clientSecret = Secret.of("secret-" + UUID.randomUUID());
+      issuedSecrets.add(clientSecret);
+      SecretsUsed.record(clientSecret);
+      onCreate.accept(lease);
+      if (lostAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new TransientProviderException("the answer to create was lost (simulated)");
+      }
+      return new CreatedCredential(externalId,
+          SecretData.of(Map.of("CLIENT_ID", Secret.of("id-" + externalId), "CLIENT_SECRET", clientSecret)),
+          Map.of("credentialName", name));
     }
-    return new CreatedCredential(externalId,
-        SecretData.of(Map.of("CLIENT_ID", Secret.of("id-" + externalId), "CLIENT_SECRET", clientSecret)),
-        Map.of("credentialName", name));
-  }
 
-  @Override
-  public void revoke(ProviderConfig handle, Lease lease) {
-    revokeCalls.computeIfAbsent(lease.id(), id -> new AtomicInteger()).incrementAndGet();
-    Supplier<RuntimeException> always = revokeAlwaysFails;
-    if (always != null) {
-      throw always.get();
+    @Override
+    public void revoke(CredentialRef credential) {
+      revokeCalls.computeIfAbsent(credential.leaseId(), id -> new AtomicInteger()).incrementAndGet();
+      Supplier<RuntimeException> always = revokeAlwaysFails;
+      if (always != null) {
+        throw always.get();
+      }
+      throwIfQueued(revokeFailures);
+      RevokeFailureRate rate = revokeFailureRate;
+      if (rate != null && rate.draw()) {
+        injectedRevokeFailures.incrementAndGet();
+        throw rate.failure.get();
+      }
+      liveByName.remove(nameFor(credential.leaseId())); // already gone is success, as the SPI requires
+      successfulRevokes.computeIfAbsent(credential.leaseId(), id -> new AtomicInteger()).incrementAndGet();
     }
-    throwIfQueued(revokeFailures);
-    RevokeFailureRate rate = revokeFailureRate;
-    if (rate != null && rate.draw()) {
-      injectedRevokeFailures.incrementAndGet();
-      throw rate.failure.get();
+
+    /**
+     * Every credential that exists now, named {@code dynsecret-<lease id>}; absent, like a
+     * provider without listing, after {@link #supportListing(boolean) supportListing(false)}.
+     */
+    @Override
+    public Optional<CredentialListing> listing() {
+      if (!listingSupported) {
+        return Optional.empty();
+      }
+      return Optional.of(() -> {
+        listCalls.incrementAndGet();
+        List<ListedCredential> listed = new ArrayList<>();
+        liveByName.forEach((name, externalId) -> listed.add(
+            new ListedCredential(name.substring("dynsecret-".length()), externalId, name)));
+        return listed;
+      });
     }
-    liveByName.remove(nameFor(lease)); // already gone is success, as the SPI requires
-    successfulRevokes.computeIfAbsent(lease.id(), id -> new AtomicInteger()).incrementAndGet();
-  }
 
-  /**
-   * Every credential that exists now, named {@code dynsecret-<lease id>}; throws {@link
-   * UnsupportedOperationException}, like a provider without listing, after {@link
-   * #supportListing(boolean) supportListing(false)}.
-   */
-  @Override
-  public List<ManagedCredential> list(ProviderConfig handle) {
-    if (!listingSupported) {
-      throw new UnsupportedOperationException("provider " + type + " cannot list its credentials");
+    @Override
+    public Optional<ExpiryRenewal> renewal() {
+      return Optional.of((lease, newExpiry) -> renewals.add(newExpiry));
     }
-    listCalls.incrementAndGet();
-    List<ManagedCredential> listed = new ArrayList<>();
-    liveByName.forEach((name, externalId) ->
-        listed.add(new ManagedCredential(name.substring("dynsecret-".length()), externalId, name)));
-    return listed;
-  }
 
-  @Override
-  public void renew(ProviderConfig handle, Lease lease, Instant newExpiry) {
-    renewals.add(newExpiry);
-  }
+    @Override
+    public Optional<CredentialLookup> lookup() {
+      return Optional.of(credential -> {
+        findCalls.incrementAndGet();
+        return Optional.ofNullable(liveByName.get(nameFor(credential.leaseId())));
+      });
+    }
 
-  @Override
-  public Optional<String> find(ProviderConfig handle, Lease lease) {
-    findCalls.incrementAndGet();
-    return Optional.ofNullable(liveByName.get(nameFor(lease)));
-  }
-
-  @Override
-  public void verify(ProviderConfig handle) {
-    verifyCalls.incrementAndGet();
-    Supplier<RuntimeException> failure = verifyFails;
-    if (failure != null) {
-      throw failure.get();
+    @Override
+    public void verify() {
+      verifyCalls.incrementAndGet();
+      Supplier<RuntimeException> failure = verifyFails;
+      if (failure != null) {
+        throw failure.get();
+      }
     }
   }
 
-  private static String nameFor(Lease lease) {
-    return "dynsecret-" + lease.id();
+  private static String nameFor(String leaseId) {
+    return "dynsecret-" + leaseId;
   }
 
   private static void throwIfQueued(Deque<Supplier<RuntimeException>> queue) {
@@ -234,7 +245,7 @@ public final class RecordingProvider implements DynamicSecretProvider<ProviderCo
     return liveByName.remove("dynsecret-" + leaseId) != null;
   }
 
-  /** Whether {@link #list} works (default) or throws as a provider without listing does. */
+  /** Whether connections offer listing (default) or, like a provider without it, do not. */
   public RecordingProvider supportListing(boolean supported) {
     this.listingSupported = supported;
     return this;

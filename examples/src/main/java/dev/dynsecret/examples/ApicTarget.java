@@ -2,7 +2,7 @@ package dev.dynsecret.examples;
 
 import dev.dynsecret.InvalidRequestException;
 import dev.dynsecret.apic.ApiConnectKeys;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.apic.ApicSimulator;
 import dev.dynsecret.testkit.apic.RequestKind;
 import dev.dynsecret.testkit.apic.Seed;

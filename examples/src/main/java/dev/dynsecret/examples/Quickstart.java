@@ -9,7 +9,7 @@ import dev.dynsecret.LeaseState;
 import dev.dynsecret.Secret;
 import dev.dynsecret.apic.ApiConnectProvider;
 import dev.dynsecret.memory.MemoryLeaseStore;
-import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.LeaseQuery;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -4,7 +4,7 @@ import dev.dynsecret.DynamicSecret;
 import dev.dynsecret.LeaseManager;
 import dev.dynsecret.benchmarks.NoopProvider;
 import dev.dynsecret.memory.MemoryLeaseStore;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,6 +1,6 @@
 package dev.dynsecret.benchmarks.jmh;
 
-import dev.dynsecret.Lease;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.memory.MemoryLeaseStore;
 import java.time.Duration;
@@ -44,7 +44,7 @@ public class MemoryStoreBenchmark {
       String id = new UUID(r.nextLong(), r.nextLong()).toString();
       ids[i] = id;
       Instant expires = T0.plusSeconds(3600 + i);
-      store.insert(Lease.builder().id(id).secretName("bench").externalId(id + "x")
+      store.insert(LeaseRecord.builder().id(id).secretName("bench").externalId(id + "x")
           .state(LeaseState.ACTIVE).createdAt(T0).expiresAt(expires)
           .hardLimitAt(T0.plus(Duration.ofHours(8))).metadata(Map.of("credentialName", "dynsecret-" + id))
           .version(1).dueAt(expires).build());
@@ -63,7 +63,7 @@ public class MemoryStoreBenchmark {
   /** Read, then write the same lease back with a new expiry: what a renewal does to the store. */
   @Benchmark
   public Object renewLikeUpdate() {
-    Lease lease = store.find(anyId()).orElseThrow();
+    LeaseRecord lease = store.find(anyId()).orElseThrow();
     Instant expires = lease.expiresAt().plusNanos(1000);
     return store.update(lease.toBuilder().expiresAt(expires).dueAt(expires).build());
   }

@@ -12,7 +12,11 @@ import dev.dynsecret.SecretData;
 import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.apic.ApiConnectProvider;
 import dev.dynsecret.spi.CreatedCredential;
-import dev.dynsecret.spi.ManagedCredential;
+import dev.dynsecret.spi.CredentialListing;
+import dev.dynsecret.spi.CredentialLookup;
+import dev.dynsecret.spi.CredentialRef;
+import dev.dynsecret.spi.ProviderConnection;
+import dev.dynsecret.ListedCredential;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * failures a bounded number of times, honouring {@code Retry-After}. A POST is never retried
  * blindly: a create whose answer is lost is cleaned up by name later.
  */
-public final class ApicConnection {
+public final class ApicConnection implements ProviderConnection {
   private static final Logger log = LoggerFactory.getLogger(ApicConnection.class);
   /** Statuses a retry may cure: overload, gateway trouble, timeouts. */
   private static final Set<Integer> TRANSIENT_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
@@ -72,6 +76,7 @@ public final class ApicConnection {
    * Creates the lease's credential, named {@code dynsecret-<lease id>}. A credential of that name
    * left by an earlier attempt is deleted and created again, so the caller gets a secret.
    */
+  @Override
   public CreatedCredential create(Lease lease) {
     String name = CredentialNames.forLease(lease.id());
     String credentials = credentialsPath();
@@ -95,17 +100,30 @@ public final class ApicConnection {
   }
 
   /** Deletes the lease's credential by id, or by name when the id was never learned. */
-  public void revoke(Lease lease) {
-    String target = lease.externalId() != null ? lease.externalId()
-        : CredentialNames.forLease(lease.id());
+  @Override
+  public void revoke(CredentialRef credential) {
+    String target = credential.externalId() != null ? credential.externalId()
+        : CredentialNames.forLease(credential.leaseId());
     boolean existed = deleteCredential(credentialsPath(), target);
     log.debug(existed ? "Deleted credential {} of lease {}"
-        : "Credential {} of lease {} was already gone", target, lease.id());
+        : "Credential {} of lease {} was already gone", target, credential.leaseId());
+  }
+
+  /** Looks credentials up by name: APIC can, by {@code GET …/credentials/{name}}. */
+  @Override
+  public Optional<CredentialLookup> lookup() {
+    return Optional.of(this::find);
+  }
+
+  /** Lists credentials: APIC can, by paging {@code GET …/credentials}. */
+  @Override
+  public Optional<CredentialListing> listing() {
+    return Optional.of(this::list);
   }
 
   /** The id of the lease's credential, looked up by its deterministic name. */
-  public Optional<String> find(Lease lease) {
-    String name = CredentialNames.forLease(lease.id());
+  public Optional<String> find(CredentialRef wanted) {
+    String name = CredentialNames.forLease(wanted.leaseId());
     String credentials = credentialsPath();
     ApiRequest get = ApiRequest.get(credentials + "/" + PathSegments.encode(name), null);
     ApiResponse response = call(get);
@@ -133,14 +151,14 @@ public final class ApicConnection {
    * Every credential of the application named {@code dynsecret-<lease id>}, page by page; other
    * credentials (made by people or other tools) are skipped. An application that is gone has none.
    */
-  public List<ManagedCredential> list() {
-    List<ManagedCredential> found = new ArrayList<>();
+  public List<ListedCredential> list() {
+    List<ListedCredential> found = new ArrayList<>();
     pageThrough(credentialsPath(), true, credential -> {
       Optional<String> name = Json.text(credential, "name");
       Optional<String> leaseId = name.flatMap(CredentialNames::leaseIdOf);
       Optional<String> id = Json.text(credential, "id");
       if (leaseId.isPresent() && id.isPresent()) {
-        found.add(new ManagedCredential(leaseId.get(), id.get(), name.get()));
+        found.add(new ListedCredential(leaseId.get(), id.get(), name.get()));
       }
       return false;
     });
@@ -151,6 +169,7 @@ public final class ApicConnection {
    * Checks, in order, that the API key is accepted, that the organization and catalog exist, and
    * that the application exists and its credentials can be listed. The exception names the step.
    */
+  @Override
   public void verify() {
     step("authentication", tokens::get);
     step("organization/catalog", () -> {
@@ -185,6 +204,7 @@ public final class ApicConnection {
   }
 
   /** Stops the HTTP client's threads; later calls fail. */
+  @Override
   public void close() {
     closed = true;
     http.close();

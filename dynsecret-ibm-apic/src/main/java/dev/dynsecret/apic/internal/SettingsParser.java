@@ -16,7 +16,7 @@ import static dev.dynsecret.apic.ApiConnectKeys.URL;
 
 import dev.dynsecret.InvalidRequestException;
 import dev.dynsecret.Secret;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dynsecret.InvalidRequestException;
-import dev.dynsecret.Lease;
+import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.RevokeReason;
 import dev.dynsecret.StoreException;
@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Maps a {@link Lease} to a table row and back. Times travel as {@link OffsetDateTime} in UTC,
+ * Maps a {@link LeaseRecord} to a table row and back. Times travel as {@link OffsetDateTime} in UTC,
  * which both drivers map to TIMESTAMP WITH TIME ZONE without consulting the JVM's or the
  * session's time zone; they are kept to the microsecond, the columns' precision.
  */
@@ -52,7 +52,7 @@ public final class LeaseRows {
   }
 
   /** The lease as the store keeps it: every time at microsecond precision. */
-  public static Lease normalized(Lease lease) {
+  public static LeaseRecord normalized(LeaseRecord lease) {
     return lease.toBuilder()
         .createdAt(micros(lease.createdAt()))
         .expiresAt(micros(lease.expiresAt()))
@@ -68,7 +68,7 @@ public final class LeaseRows {
    * Checks that the lease's text fields fit their columns, so an oversized value is a clear
    * request error naming the field instead of a database truncation error.
    */
-  public static void checkFits(Lease lease) {
+  public static void checkFits(LeaseRecord lease) {
     fits("id", lease.id(), 128);
     fits("secretName", lease.secretName(), 255);
     fits("externalId", lease.externalId(), 1024);
@@ -84,18 +84,18 @@ public final class LeaseRows {
   }
 
   /** Binds the values of {@link #ASSIGNMENTS}, starting at parameter 1; returns the next index. */
-  public static int bindAssignments(PreparedStatement statement, Lease lease) throws SQLException {
+  public static int bindAssignments(PreparedStatement statement, LeaseRecord lease) throws SQLException {
     return bindFields(statement, 1, lease);
   }
 
   /** Binds every column of {@link #INSERT_COLUMNS}, starting at parameter 1. */
-  public static void bindInsert(PreparedStatement statement, Lease lease) throws SQLException {
+  public static void bindInsert(PreparedStatement statement, LeaseRecord lease) throws SQLException {
     statement.setString(1, lease.id());
     int next = bindFields(statement, 2, lease);
     statement.setLong(next, lease.version());
   }
 
-  private static int bindFields(PreparedStatement statement, int first, Lease lease)
+  private static int bindFields(PreparedStatement statement, int first, LeaseRecord lease)
       throws SQLException {
     int i = first;
     statement.setString(i++, lease.secretName());
@@ -128,9 +128,9 @@ public final class LeaseRows {
   }
 
   /** The lease in the current row of a result set selecting {@link #COLUMNS}. */
-  public static Lease read(ResultSet rs) throws SQLException {
+  public static LeaseRecord read(ResultSet rs) throws SQLException {
     String id = rs.getString(1);
-    return Lease.builder()
+    return LeaseRecord.builder()
         .id(id)
         .secretName(rs.getString(2))
         .externalId(rs.getString(3))
@@ -169,7 +169,7 @@ public final class LeaseRows {
     }
   }
 
-  private static String metadataJson(Lease lease) {
+  private static String metadataJson(LeaseRecord lease) {
     try {
       // Sorted, so that equal metadata is stored as equal text.
       return JSON.writeValueAsString(new TreeMap<>(lease.metadata()));

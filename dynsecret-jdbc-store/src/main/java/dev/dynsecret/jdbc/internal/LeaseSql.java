@@ -1,6 +1,6 @@
 package dev.dynsecret.jdbc.internal;
 
-import dev.dynsecret.spi.LeaseQuery;
+import dev.dynsecret.LeaseQuery;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -149,7 +149,7 @@ public final class Schema {
         statement.execute(sql);
       }
     }
-    log.info("Lease store schema on {}: applied {} (table prefix '{}')", dialect, resource,
+    log.info("LeaseRecord store schema on {}: applied {} (table prefix '{}')", dialect, resource,
         tables.prefix());
   }
 

@@ -1,7 +1,7 @@
 package dev.dynsecret.testkit.apic;
 
 import dev.dynsecret.Secret;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.apic.internal.SimulatorConfig;
 import dev.dynsecret.testkit.apic.internal.SimulatorCore;
 import dev.dynsecret.testkit.apic.internal.TlsMaterial;

@@ -9,9 +9,14 @@ import dev.dynsecret.Secret;
 import dev.dynsecret.SecretData;
 import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.spi.CreatedCredential;
-import dev.dynsecret.spi.ManagedCredential;
+import dev.dynsecret.ListedCredential;
+import dev.dynsecret.spi.CredentialListing;
+import dev.dynsecret.spi.CredentialLookup;
+import dev.dynsecret.spi.CredentialRef;
 import dev.dynsecret.spi.DynamicSecretProvider;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.spi.ExpiryRenewal;
+import dev.dynsecret.spi.ProviderConnection;
+import dev.dynsecret.ProviderConfig;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -66,10 +71,8 @@ import org.slf4j.LoggerFactory;
  * <p>Registered for {@link java.util.ServiceLoader}; it has no settings beyond the configuration,
  * so the discovered instance is as good as one registered explicitly.
  */
-// ServiceLoader knows no type arguments; the raw service type is what it needs.
-@SuppressWarnings("rawtypes")
 @AutoService(DynamicSecretProvider.class)
-public final class PostgresRoleProvider implements DynamicSecretProvider<PostgresAdmin> {
+public final class PostgresRoleProvider implements DynamicSecretProvider {
   /** The provider type dynamic secrets name to use this provider. */
   public static final String TYPE = "postgresql";
   /** Key of the role name in a lease's secret data. */
@@ -103,7 +106,64 @@ public final class PostgresRoleProvider implements DynamicSecretProvider<Postgre
    * @throws InvalidRequestException naming the first missing, malformed or unknown key
    */
   @Override
-  public PostgresAdmin connect(ProviderConfig config) {
+  public ProviderConnection connect(ProviderConfig config) {
+    return new Roles(admin(config));
+  }
+
+  /**
+   * One dynamic secret's roles: every call goes through the administering role of its
+   * configuration. PostgreSQL can look roles up by name, list them and move their expiry, so all
+   * three optional abilities are declared.
+   */
+  final class Roles implements ProviderConnection {
+    private final PostgresAdmin admin;
+
+    private Roles(PostgresAdmin admin) {
+      this.admin = admin;
+    }
+
+    /** The administering role's settings, for tests. */
+    PostgresAdmin admin() {
+      return admin;
+    }
+
+    @Override
+    public CreatedCredential create(Lease lease) {
+      return PostgresRoleProvider.this.create(admin, lease);
+    }
+
+    @Override
+    public void revoke(CredentialRef credential) {
+      PostgresRoleProvider.this.revoke(admin, credential.leaseId());
+    }
+
+    @Override
+    public void verify() {
+      PostgresRoleProvider.this.verify(admin);
+    }
+
+    @Override
+    public Optional<CredentialLookup> lookup() {
+      return Optional.of(credential -> find(admin, credential.leaseId()));
+    }
+
+    @Override
+    public Optional<CredentialListing> listing() {
+      return Optional.of(() -> list(admin));
+    }
+
+    @Override
+    public Optional<ExpiryRenewal> renewal() {
+      return Optional.of((lease, newExpiry) -> renew(admin, lease.id(), newExpiry));
+    }
+
+    @Override
+    public String toString() {
+      return "PostgresRoleProvider.Roles[" + admin + "]";
+    }
+  }
+
+  private static PostgresAdmin admin(ProviderConfig config) {
     Objects.requireNonNull(config, "config");
     for (String key : config.keys()) {
       if (!PostgresKeys.ALL.contains(key)) {
@@ -144,8 +204,7 @@ public final class PostgresRoleProvider implements DynamicSecretProvider<Postgre
    * earlier attempt whose answer was lost is dropped first, so the caller gets a password that
    * works.
    */
-  @Override
-  public CreatedCredential create(PostgresAdmin admin, Lease lease) {
+  private CreatedCredential create(PostgresAdmin admin, Lease lease) {
     String role = RoleNames.forLease(lease.id());
     Secret password = newPassword();
     String what = "creating role " + role + " for lease " + lease.id();
@@ -197,19 +256,18 @@ public final class PostgresRoleProvider implements DynamicSecretProvider<Postgre
    * one named after the lease id: nothing read back from the lease store reaches SQL. Logins are
    * switched off first and stay off should a later step fail; a retry finishes the job.
    */
-  @Override
-  public void revoke(PostgresAdmin admin, Lease lease) {
-    String role = RoleNames.forLease(lease.id());
+  private void revoke(PostgresAdmin admin, String leaseId) {
+    String role = RoleNames.forLease(leaseId);
     boolean existed;
     try (Connection connection = admin.open()) {
       existed = dropRole(connection, role);
     } catch (SQLException e) {
-      throw SqlFailures.classify("dropping role " + role + " of lease " + lease.id(), e);
+      throw SqlFailures.classify("dropping role " + role + " of lease " + leaseId, e);
     }
     if (existed) {
-      log.info("Dropped role {} of lease {}", role, lease.id());
+      log.info("Dropped role {} of lease {}", role, leaseId);
     } else {
-      log.info("Role {} of lease {} was already gone", role, lease.id());
+      log.info("Role {} of lease {} was already gone", role, leaseId);
     }
   }
 
@@ -269,10 +327,9 @@ public final class PostgresRoleProvider implements DynamicSecretProvider<Postgre
   }
 
   /** Moves the role's {@code VALID UNTIL} to the new expiry. */
-  @Override
-  public void renew(PostgresAdmin admin, Lease lease, Instant newExpiry) {
-    String role = RoleNames.forLease(lease.id());
-    String what = "moving VALID UNTIL of role " + role + " of lease " + lease.id();
+  private void renew(PostgresAdmin admin, String leaseId, Instant newExpiry) {
+    String role = RoleNames.forLease(leaseId);
+    String what = "moving VALID UNTIL of role " + role + " of lease " + leaseId;
     try (Connection connection = admin.open(); Statement statement = connection.createStatement()) {
       statement.execute("ALTER ROLE " + RoleNames.quote(role) + " VALID UNTIL "
           + literal(timestamp(newExpiry)));
@@ -282,17 +339,16 @@ public final class PostgresRoleProvider implements DynamicSecretProvider<Postgre
       }
       throw SqlFailures.classify(what, e);
     }
-    log.debug("Role {} of lease {} is valid until {}", role, lease.id(), newExpiry);
+    log.debug("Role {} of lease {} is valid until {}", role, leaseId, newExpiry);
   }
 
   /** Looks for the role named after the lease in {@code pg_roles}. */
-  @Override
-  public Optional<String> find(PostgresAdmin admin, Lease lease) {
-    String role = RoleNames.forLease(lease.id());
+  private Optional<String> find(PostgresAdmin admin, String leaseId) {
+    String role = RoleNames.forLease(leaseId);
     try (Connection connection = admin.open()) {
       return roleExists(connection, role) ? Optional.of(role) : Optional.empty();
     } catch (SQLException e) {
-      throw SqlFailures.classify("looking up role " + role + " of lease " + lease.id(), e);
+      throw SqlFailures.classify("looking up role " + role + " of lease " + leaseId, e);
     }
   }
 
@@ -300,16 +356,15 @@ public final class PostgresRoleProvider implements DynamicSecretProvider<Postgre
    * Lists the roles this provider made ({@code dynsecret_} and 32 hex digits), for the engine's
    * orphan sweep. Roles named otherwise are never listed, so the sweep cannot touch them.
    */
-  @Override
-  public List<ManagedCredential> list(PostgresAdmin admin) {
-    List<ManagedCredential> roles = new ArrayList<>();
+  private List<ListedCredential> list(PostgresAdmin admin) {
+    List<ListedCredential> roles = new ArrayList<>();
     try (Connection connection = admin.open();
         PreparedStatement statement = connection.prepareStatement(
             "SELECT rolname FROM pg_roles WHERE rolname LIKE 'dynsecret\\_%' ORDER BY rolname");
         ResultSet rows = statement.executeQuery()) {
       while (rows.next()) {
         String role = rows.getString(1);
-        RoleNames.leaseIdOf(role).ifPresent(id -> roles.add(new ManagedCredential(id, role, role)));
+        RoleNames.leaseIdOf(role).ifPresent(id -> roles.add(new ListedCredential(id, role, role)));
       }
       return roles;
     } catch (SQLException e) {
@@ -324,8 +379,7 @@ public final class PostgresRoleProvider implements DynamicSecretProvider<Postgre
    * grant it the configured roles ({@code create role}, {@code grants}). The exception names the
    * step that failed.
    */
-  @Override
-  public void verify(PostgresAdmin admin) {
+  private void verify(PostgresAdmin admin) {
     Connection connection;
     try {
       connection = admin.open();

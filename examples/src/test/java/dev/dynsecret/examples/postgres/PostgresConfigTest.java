@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynsecret.InvalidRequestException;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,15 +32,16 @@ class PostgresConfigTest {
 
   @Test
   void grantsAreParsedTrimmedAndDeduplicated() {
-    PostgresAdmin admin = provider.connect(
-        config().put(PostgresKeys.GRANTS, " orders_read, Reports$2 ,orders_read").build());
+    PostgresAdmin admin = ((PostgresRoleProvider.Roles) provider.connect(
+        config().put(PostgresKeys.GRANTS, " orders_read, Reports$2 ,orders_read").build())).admin();
 
     assertEquals(List.of("orders_read", "Reports$2"), admin.grants());
   }
 
   @Test
   void noGrantsMeansAnEmptyList() {
-    assertEquals(List.of(), provider.connect(config().build()).grants());
+    assertEquals(List.of(),
+        ((PostgresRoleProvider.Roles) provider.connect(config().build())).admin().grants());
   }
 
   @ParameterizedTest

@@ -3,7 +3,7 @@ package dev.dynsecret.examples.postgres;
 import dev.dynsecret.Lease;
 import dev.dynsecret.SecretData;
 import dev.dynsecret.spi.DynamicSecretProvider;
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.ProviderContract;
 import dev.dynsecret.testkit.ProviderTarget;
 import java.time.Instant;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The PostgreSQL role provider passes the provider contract against a real PostgreSQL. */
-class PostgresRoleProviderContractTest extends ProviderContract<PostgresAdmin> {
+class PostgresRoleProviderContractTest extends ProviderContract {
   private static TestDatabase database;
 
   @BeforeAll
@@ -28,7 +28,7 @@ class PostgresRoleProviderContractTest extends ProviderContract<PostgresAdmin> {
   }
 
   @Override
-  protected DynamicSecretProvider<PostgresAdmin> provider() {
+  protected DynamicSecretProvider provider() {
     return new PostgresRoleProvider();
   }
 

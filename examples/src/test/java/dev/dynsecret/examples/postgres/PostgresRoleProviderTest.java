@@ -1,5 +1,8 @@
 package dev.dynsecret.examples.postgres;
 
+import dev.dynsecret.spi.LeaseRecord;
+import dev.dynsecret.spi.ProviderConnection;
+import dev.dynsecret.spi.CredentialRef;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -43,7 +46,7 @@ class PostgresRoleProviderTest {
   private static TestDatabase database;
 
   private final PostgresRoleProvider provider = new PostgresRoleProvider();
-  private PostgresAdmin admin;
+  private ProviderConnection roles;
   private Lease lease;
 
   @BeforeAll
@@ -60,22 +63,23 @@ class PostgresRoleProviderTest {
   void dropLeaseRole() {
     database.execute("ALTER ROLE " + TestDatabase.ADMIN + " CREATEROLE");
     if (lease != null) {
-      provider.revoke(admin, lease);
+      roles.revoke(CredentialRef.of(lease));
     }
   }
 
   private CreatedCredential createLease() {
-    admin = provider.connect(database.config().build());
+    roles = provider.connect(database.config().build());
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    lease = Lease.builder()
+    lease = LeaseRecord.builder()
         .id(UUID.randomUUID().toString())
         .secretName("orders-db")
         .state(LeaseState.PENDING)
         .createdAt(now)
         .expiresAt(now.plus(Duration.ofHours(1)))
         .hardLimitAt(now.plus(Duration.ofHours(8)))
-        .build();
-    return provider.create(admin, lease);
+        .build()
+        .toLease();
+    return roles.create(lease);
   }
 
   private static Connection logIn(SecretData data) throws SQLException {
@@ -89,9 +93,9 @@ class PostgresRoleProviderTest {
     CreatedCredential created = createLease();
     database.execute("CREATE ROLE dynsecret_not_a_lease");
     try {
-      assertEquals(List.of(new dev.dynsecret.spi.ManagedCredential(
+      assertEquals(List.of(new dev.dynsecret.ListedCredential(
               lease.id(), created.externalId(), created.externalId())),
-          provider.list(admin));
+          roles.listing().orElseThrow().list());
     } finally {
       database.execute("DROP ROLE dynsecret_not_a_lease");
     }
@@ -121,7 +125,7 @@ class PostgresRoleProviderTest {
     try (Connection session = logIn(created.secretData())) {
       assertEquals(1, database.sessionsOf(role));
 
-      provider.revoke(admin, lease);
+      roles.revoke(CredentialRef.of(lease));
 
       assertEquals(0, database.sessionsOf(role), "a session of the revoked role is still open");
       assertThrows(SQLException.class, () -> {
@@ -142,7 +146,7 @@ class PostgresRoleProviderTest {
       statement.execute("CREATE TABLE " + table + " (total int)");
     }
 
-    provider.revoke(admin, lease);
+    roles.revoke(CredentialRef.of(lease));
 
     assertFalse(database.roleExists(created.externalId()));
     assertEquals(Optional.of(TestDatabase.ADMIN), database.ownerOf(table),
@@ -151,11 +155,11 @@ class PostgresRoleProviderTest {
 
   @Test
   void verifyNamesAMissingCreateRolePrivilege() {
-    PostgresAdmin withoutPrivilege = provider.connect(database.config().build());
+    ProviderConnection withoutPrivilege = provider.connect(database.config().build());
     database.execute("ALTER ROLE " + TestDatabase.ADMIN + " NOCREATEROLE");
 
     ProviderException e = assertThrows(ProviderException.class,
-        () -> provider.verify(withoutPrivilege));
+        () -> withoutPrivilege.verify());
 
     assertInstanceOf(DefinitiveProviderException.class, e);
     assertTrue(e.getMessage().contains("step 'privileges'") && e.getMessage().contains("CREATEROLE"),
@@ -164,11 +168,11 @@ class PostgresRoleProviderTest {
 
   @Test
   void verifyNamesAGrantedRoleThatDoesNotExist() {
-    PostgresAdmin withUnknownGrant = provider.connect(
+    ProviderConnection withUnknownGrant = provider.connect(
         database.config().put(PostgresKeys.GRANTS, "orders_read, no_such_role").build());
 
     ProviderException e = assertThrows(ProviderException.class,
-        () -> provider.verify(withUnknownGrant));
+        () -> withUnknownGrant.verify());
 
     assertInstanceOf(DefinitiveProviderException.class, e);
     assertTrue(e.getMessage().contains("step 'grants'") && e.getMessage().contains("no_such_role"),
@@ -182,11 +186,11 @@ class PostgresRoleProviderTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort(); // free once closed: nothing listens there
     }
-    PostgresAdmin unreachable = provider.connect(database.config()
+    ProviderConnection unreachable = provider.connect(database.config()
         .put(PostgresKeys.JDBC_URL, "jdbc:postgresql://127.0.0.1:" + closedPort + "/postgres")
         .build());
 
-    ProviderException e = assertThrows(ProviderException.class, () -> provider.verify(unreachable));
+    ProviderException e = assertThrows(ProviderException.class, () -> unreachable.verify());
 
     assertInstanceOf(TransientProviderException.class, e);
     assertTrue(e.getMessage().contains("step 'connection'"), e.getMessage());

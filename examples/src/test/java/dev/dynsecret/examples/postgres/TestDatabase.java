@@ -1,6 +1,6 @@
 package dev.dynsecret.examples.postgres;
 
-import dev.dynsecret.spi.ProviderConfig;
+import dev.dynsecret.ProviderConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.dynsecret.spi;
+package dev.dynsecret;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.dynsecret.spi;
+package dev.dynsecret;
 
 import dev.dynsecret.InvalidRequestException;
 import dev.dynsecret.LeaseState;
