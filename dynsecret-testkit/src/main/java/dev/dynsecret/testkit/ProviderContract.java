@@ -371,9 +371,11 @@ public abstract class ProviderContract {
             "the second create's secret data do not work"),
         () -> assertFalse(target.accepts(lost.secretData()),
             "the first create's secret still works: a credential left by an earlier attempt must"
-                + " be replaced, not kept alongside the new one"),
-        () -> assertEquals(Optional.of(again.externalId()), find(lease),
-            "find does not return the replacing credential"));
+                + " be replaced, not kept alongside the new one"));
+    if (connection.lookup().isPresent()) { // optional: without a lookup there is nothing to ask
+      assertEquals(Optional.of(again.externalId()), find(lease),
+          "find does not return the replacing credential");
+    }
   }
 
   @Test
