@@ -118,7 +118,7 @@ public abstract class LeaseStoreContract {
     /** Instants are kept to at least the microsecond; without it, to at least the millisecond. */
     MICROSECOND_INSTANTS("instants are kept to the millisecond only"),
     /** Several store objects over the same storage, e.g. in several processes, act as one. */
-    SHARED_STORAGE("several store instances cannot share one storage (one process only)");
+    SHARED_STORAGE("several store instances cannot share one storage: one process only");
 
     private final String whenUnsupported;
 
