@@ -189,7 +189,7 @@ public abstract class LeaseStoreContract {
     }
   }
 
-  /** Skips the calling test, naming the reason, if the store declares {@code capability} unsupported. */
+  /** Skips the calling test, saying why, if the store declares {@code capability} unsupported. */
   private void requires(Capability capability) {
     Assumptions.assumeFalse(unsupported().contains(capability),
         () -> LeaseStoreContract.this.getClass().getSimpleName() + " declares " + capability
@@ -292,10 +292,11 @@ public abstract class LeaseStoreContract {
       store.insert(lease);
 
       LeaseRecord found = found(lease.id());
+      Duration micro = Duration.of(1, ChronoUnit.MICROS);
       assertAll(
-          () -> assertWithin(Duration.of(1, ChronoUnit.MICROS), lease.createdAt(), found.createdAt(), "createdAt"),
-          () -> assertWithin(Duration.of(1, ChronoUnit.MICROS), lease.expiresAt(), found.expiresAt(), "expiresAt"),
-          () -> assertWithin(Duration.of(1, ChronoUnit.MICROS), lease.dueAt(), found.dueAt(), "dueAt"));
+          () -> assertWithin(micro, lease.createdAt(), found.createdAt(), "createdAt"),
+          () -> assertWithin(micro, lease.expiresAt(), found.expiresAt(), "expiresAt"),
+          () -> assertWithin(micro, lease.dueAt(), found.dueAt(), "dueAt"));
     }
 
     /** Every store keeps at least milliseconds; it may round or truncate below that. */
@@ -855,7 +856,7 @@ public abstract class LeaseStoreContract {
     }
   }
 
-  /** One store used from many threads at once, as the engine's workers use it: races have one winner. */
+  /** One store used from many threads at once, as the engine's workers do: races have one winner. */
   @Nested
   class Concurrency {
     @Test

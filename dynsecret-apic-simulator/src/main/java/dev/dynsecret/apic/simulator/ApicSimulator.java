@@ -122,7 +122,7 @@ public final class ApicSimulator implements AutoCloseable {
   /**
    * The configuration of an {@code ibm-api-connect} dynamic secret that reaches this simulator's
    * seeded application: URL, API key, toolkit client ID and secret, org, catalog and app (the keys
-   * {@code dev.dynsecret.apic.ApiConnectKeys} documents; the testkit does not depend on that
+   * {@code dev.dynsecret.apic.ApiConnectKeys} documents; the simulator does not depend on that
    * module). A builder, so a test can add or change keys, such as {@code requestTimeout}.
    */
   public ProviderConfig.Builder providerConfig() {
