@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The IBM API Connect simulator the applications run against, started in the test JVM. The one
- * class here that names the simulator's package.
+ * class here that names the test kit's packages (the simulator's, and {@link SecretsUsed}).
  */
 final class ApicFixture implements AutoCloseable {
   private final ApicSimulator simulator = ApicSimulator.builder().start();
@@ -40,6 +40,11 @@ final class ApicFixture implements AutoCloseable {
     return simulator.liveCredentials().stream()
         .map((LiveCredential c) -> c.name() + " " + c.clientId())
         .toList();
+  }
+
+  /** Records a secret the application received, for the search of the test logs. */
+  void recordSecret(String value) {
+    SecretsUsed.record(value);
   }
 
   /** Whether a credential with this client id exists now and has this client secret. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dynsecret.testkit.logs.SecretsUsed;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -79,7 +79,7 @@ class ModularApplicationTest {
       String clientId = parts[3].substring("clientId=".length());
       assertEquals("ACTIVE", parts[2], created);
       String clientSecret = Files.readString(secretFile, StandardCharsets.UTF_8);
-      SecretsUsed.record(clientSecret);
+      apic.recordSecret(clientSecret);
       assertEquals(List.of("dynsecret-" + leaseId + " " + clientId), apic.liveCredentials());
       assertTrue(apic.accepts(clientId, clientSecret),
           "the client secret the application got does not work at APIC");
@@ -109,7 +109,7 @@ class ModularApplicationTest {
             "dev.dynsecret.apic.internal"),
         compiled.errors().stream()
             .filter(d -> d.getCode().equals("compiler.err.package.not.visible"))
-            .map(d -> d.getMessage(java.util.Locale.ROOT))
+            .map(d -> d.getMessage(Locale.ROOT))
             .map(message -> message.substring("package ".length(), message.indexOf(" is not visible")))
             .collect(Collectors.toSet()),
         compiled.describe());
