@@ -8,6 +8,8 @@ import dev.dynsecret.testkit.IssuedSecrets;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The wiring the log search depends on: a value a test kit tool announces through {@link
@@ -15,6 +17,8 @@ import org.junit.jupiter.api.Test;
  * uses the tool, only this module on its test class path.
  */
 class RecordIssuedSecretsTest {
+  // This module's tests record secrets, so the log search requires them to write a log too.
+  private static final Logger LOG = LoggerFactory.getLogger(RecordIssuedSecretsTest.class);
 
   @Test
   void thisModuleOnTheTestClassPathIsFoundAsAnObserver() {
@@ -32,6 +36,7 @@ class RecordIssuedSecretsTest {
     IssuedSecrets.issued(Secret.of(wrapped));
 
     var recorded = SecretsUsed.readAll(Path.of(dir));
+    LOG.info("{} values recorded under {}", recorded.size(), dir);
     assertTrue(recorded.contains(plain), "the plain value was recorded");
     assertTrue(recorded.contains(wrapped), "the Secret's value was recorded");
   }
