@@ -1,0 +1,59 @@
+package dev.dynsecret.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * Runs {@code dynsecret}: {@code java -jar dynsecret.jar --help}.
+ */
+public final class Main {
+  private Main() {}
+
+  /** Runs the command line and exits with its exit code. */
+  public static void main(String[] args) {
+    configureLogging(args);
+    System.exit(commandLine(Environment.system()).execute(args));
+  }
+
+  /**
+   * The command line on {@code environment}; output to this process's stdout and stderr until
+   * the caller sets others ({@link CommandLine#setOut}, {@link CommandLine#setErr}).
+   */
+  static CommandLine commandLine(Environment environment) {
+    DynsecretCommand root = new DynsecretCommand(environment);
+    boolean[] verbose = {false};
+    CommandLine cli = new CommandLine(root);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setOut(new PrintWriter(System.out, true));
+    cli.setErr(new PrintWriter(System.err, true));
+    cli.setExecutionStrategy(parsed -> {
+      verbose[0] = root.verbose;
+      return new CommandLine.RunLast().execute(parsed);
+    });
+    cli.setExecutionExceptionHandler(new Failures(verbose));
+    return cli;
+  }
+
+  /**
+   * slf4j-simple reads its settings once, when the first logger is made: before anything runs.
+   * Warnings only by default (to stderr); with {@code --verbose} dynsecret's own debug lines too.
+   */
+  private static void configureLogging(String[] args) {
+    boolean verbose = false;
+    for (String arg : args) {
+      if (arg.equals("-v") || arg.equals("--verbose")) {
+        verbose = true;
+      }
+      if (arg.equals("--")) {
+        break;
+      }
+    }
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    if (verbose) {
+      System.setProperty("org.slf4j.simpleLogger.log.dev.dynsecret", "debug");
+    }
+    System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+    System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
+  }
+}
