@@ -45,7 +45,8 @@ record CliConfig(String file, StoreSettings store, List<SecretEntry> secrets,
    *
    * @param configLines the line of each provider configuration key, to place provider errors
    */
-  record SecretEntry(DynamicSecret definition, int line, Map<String, Integer> configLines) {
+  record SecretEntry(DynamicSecret definition, int line, int providerLine,
+      Map<String, Integer> configLines) {
     String name() {
       return definition.name();
     }
@@ -169,7 +170,8 @@ record CliConfig(String file, StoreSettings store, List<SecretEntry> secrets,
         }
       }
       try {
-        return new SecretEntry(builder.build(), node.line(), lines);
+        return new SecretEntry(builder.build(), node.line(), m.entries().get("provider").line(),
+            lines);
       } catch (InvalidRequestException e) {
         String key = e.field().equals("providerType") ? "provider" : e.field();
         Node where = m.entries().get(key);

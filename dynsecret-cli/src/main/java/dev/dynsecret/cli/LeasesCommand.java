@@ -113,6 +113,7 @@ final class LeasesCommand extends Subcommand {
     if (error == null) {
       return null;
     }
-    return error.length() <= 80 ? error : error.substring(0, 77) + "...";
+    // Long enough for the request, its status and the provider's reason; --json has it all.
+    return error.length() <= 240 ? error : error.substring(0, 237) + "...";
   }
 }

@@ -83,7 +83,7 @@ final class Session implements AutoCloseable {
     } catch (InvalidRequestException e) {
       String field = e.field();
       if (field.equals("providerType") || field.equals("provider")) {
-        throw ConfigException.at(config.file(), secret.line(), at + ".provider",
+        throw ConfigException.at(config.file(), secret.providerLine(), at + ".provider",
             CliConfig.ruleOf(e));
       }
       // The provider checks its configuration keys; point at the key's line.

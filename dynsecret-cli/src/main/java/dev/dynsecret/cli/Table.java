@@ -48,6 +48,6 @@ final class Table {
 
   /** Line breaks and control characters would break the table (and could forge lines). */
   private static String oneLine(String text) {
-    return Texts.shown(text.replace("\r\n", " ").replace('\n', ' '));
+    return Texts.escaped(text.replace("\r\n", " ").replace('\n', ' '));
   }
 }

@@ -6,6 +6,16 @@ final class Texts {
 
   private Texts() {}
 
+  /** Control characters escaped, whatever the length. */
+  static String escaped(String raw) {
+    StringBuilder out = new StringBuilder(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+    }
+    return out.toString();
+  }
+
   static String shown(String raw) {
     if (raw == null) {
       return "null";
