@@ -36,7 +36,7 @@ public final class Main {
 
   /**
    * slf4j-simple reads its settings once, when the first logger is made: before anything runs.
-   * Warnings only by default (to stderr); with {@code --verbose} dynsecret's own debug lines too.
+   * Errors only by default (to stderr); with {@code --verbose} dynsecret's own debug lines too.
    */
   private static void configureLogging(String[] args) {
     boolean verbose = false;
@@ -49,7 +49,8 @@ public final class Main {
       }
     }
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    // The library's warnings repeat what the one error line says; --verbose shows them all.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
     if (verbose) {
       System.setProperty("org.slf4j.simpleLogger.log.dev.dynsecret", "debug");
     }
