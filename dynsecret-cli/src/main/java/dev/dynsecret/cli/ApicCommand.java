@@ -22,10 +22,10 @@ import picocli.CommandLine.Spec;
  * retries and secret-free error messages.
  */
 @Command(name = "apic", mixinStandardHelpOptions = true, footer = ExitCodes.FOOTER,
-    description = {"Explores IBM API Connect with a configured API key, for writing the",
-        "configuration: organizations, the catalogs of one, the applications of a catalog.",
-        "The API key is the discovery section's, else --secret's, else the only",
-        "ibm-api-connect secret's."},
+    description = {"Explores IBM API Connect, for writing the configuration.",
+        "Lists the organizations an API key can see, the catalogs of one, the applications of a"
+            + " catalog. The API key is the discovery section's, else --secret's, else that of the"
+            + " only ibm-api-connect secret."},
     subcommands = {ApicCommand.Orgs.class, ApicCommand.Catalogs.class, ApicCommand.Apps.class})
 final class ApicCommand implements Runnable {
   @ParentCommand
@@ -145,8 +145,8 @@ final class ApicCommand implements Runnable {
   }
 
   @Command(name = "apps", mixinStandardHelpOptions = true, footer = ExitCodes.FOOTER,
-      description = {"The applications of a catalog, with the consumer organization of each",
-          "(the consumerOrg key)."})
+      description = {"The applications of a catalog, with their consumer organizations.",
+          "The consumer organization is what the consumerOrg key takes."})
   static final class Apps extends Listing {
     @Option(names = "--org", paramLabel = "ORG", required = true,
         description = "The organization, by name or id.")

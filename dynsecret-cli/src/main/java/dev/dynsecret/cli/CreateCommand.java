@@ -11,9 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "create", mixinStandardHelpOptions = true, footer = ExitCodes.FOOTER,
-    description = {"Creates a lease and prints its credential. This is the only time the",
-        "credential is shown: it is not stored anywhere. Prefer --json piped into the program",
-        "that needs it over printing it to a terminal."})
+    description = {"Creates a lease and prints its credential, this once.",
+        "The credential is not stored anywhere. Prefer --json piped into the program that needs"
+            + " it over printing it to a terminal (a warning says so on stderr then)."})
 final class CreateCommand extends Subcommand {
   @Parameters(index = "0", paramLabel = "SECRET", description = "The dynamic secret.")
   String secret;
@@ -49,8 +49,8 @@ final class CreateCommand extends Subcommand {
         Table table = new Table("FIELD", "VALUE");
         table.row("lease", lease.id());
         table.row("secret", lease.secretName());
-        table.row("expires", lease.expiresAt() + " (" + expiresIn(lease) + ")");
-        table.row("hard limit", lease.hardLimitAt() + " (" + hardLimit(lease) + ")");
+        table.row("expires", time(lease.expiresAt()) + " (" + expiresIn(lease) + ")");
+        table.row("hard limit", time(lease.hardLimitAt()) + " (" + hardLimit(lease) + ")");
         data.forEach((key, value) -> table.row(key, value.reveal()));
         table.print(out());
       }

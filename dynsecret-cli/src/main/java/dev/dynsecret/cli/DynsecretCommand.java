@@ -14,13 +14,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = DynsecretCommand.Version.class,
     description = {
-        "An operator's console for dynsecret leases: see what exists and what is about to expire,",
-        "create, renew and revoke leases, clean up, and explore IBM API Connect.",
-        "",
-        "It works on the store the applications use (--store, DYNSECRET_STORE_URL or store.url;",
-        "default " + Session.DEFAULT_STORE_URL + ") and a configuration file describing the",
-        "dynamic secrets (--config, DYNSECRET_CONFIG; default ./dynsecret.yaml). Provider",
-        "secrets are read from ${env:NAME} or ${file:/path} references in that file only."},
+        "An operator's console for dynsecret leases.",
+        "See what exists and what is about to expire; create, renew and revoke leases; clean up;"
+            + " explore IBM API Connect.",
+        "It works on the store the applications use (--store, DYNSECRET_STORE_URL or store.url;"
+            + " default " + Session.DEFAULT_STORE_URL + ") and a configuration file describing"
+            + " the dynamic secrets (--config, DYNSECRET_CONFIG; default ./dynsecret.yaml)."
+            + " Provider secrets are read only from $${env:NAME} or $${file:/path} references in"
+            + " that file, never from the command line."},
     footer = ExitCodes.FOOTER,
     subcommands = {
         SecretsCommand.class, LeasesCommand.class, CreateCommand.class, RenewCommand.class,
@@ -35,10 +36,10 @@ final class DynsecretCommand implements Runnable {
   Path configFile;
 
   @Option(names = "--store", paramLabel = "JDBC_URL", scope = ScopeType.INHERIT,
-      description = {"The lease store, e.g. jdbc:h2:file:./data/dynsecret or",
-          "jdbc:postgresql://db:5432/app (no password in it: use store.password in the file or",
-          "DYNSECRET_STORE_PASSWORD). Default: $DYNSECRET_STORE_URL, else store.url, else",
-          Session.DEFAULT_STORE_URL + "."})
+      description = "The lease store, e.g. jdbc:h2:file:./data/dynsecret or"
+          + " jdbc:postgresql://db:5432/app, without a password (use store.password in the file or"
+          + " DYNSECRET_STORE_PASSWORD). Default: $$DYNSECRET_STORE_URL, else store.url, else "
+          + Session.DEFAULT_STORE_URL + ".")
   String store;
 
   @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,

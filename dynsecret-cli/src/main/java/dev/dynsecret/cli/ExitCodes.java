@@ -23,10 +23,10 @@ final class ExitCodes {
       Exit codes:
         0  done
         1  unexpected failure (a bug); the message says what happened
-        2  bad usage or bad configuration file (the message names the option, or file, line and key)
+        2  bad usage, or a bad configuration file (file, line and key named)
         3  not found: no such lease or dynamic secret
-        4  the provider failed (IBM API Connect unreachable, refused, or a revocation still pending)
-        5  the lease store is unavailable (check --store / DYNSECRET_STORE_URL and the database)
+        4  the provider failed, refused, or left a revocation pending
+        5  the lease store is unavailable (database down, wrong URL or login)
         6  refused by the lease's state or the secret's lease limit""";
 
   private ExitCodes() {}

@@ -70,8 +70,7 @@ final class Failures implements IExecutionExceptionHandler {
       return "the provider failed: " + m + (p.isTransient()
           ? " (this may pass: try again" + p.retryAfter().map(d -> " in " + Durations.format(d))
               .orElse(" later") + ")"
-          : " (it will not pass by retrying: fix the configuration or the provider side;"
-              + " `dynsecret verify SECRET` names the failing step)");
+          : " (the provider refused: trying again will not help until the cause is fixed)");
     }
     if (e instanceof PartialRevocationException p) {
       return m + "; failed leases: " + String.join(", ", p.failedLeaseIds())

@@ -5,9 +5,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "force-revoke", mixinStandardHelpOptions = true, footer = ExitCodes.FOOTER,
-    description = {"Marks a lease revoked even if the provider cannot delete its credential",
-        "(it is still asked). Use it for a lease stuck in REVOCATION_FAILED once the credential",
-        "is known to be gone, or has been deleted by hand."})
+    description = {"Marks a lease revoked even if the provider cannot delete its credential.",
+        "The provider is still asked. Use it for a lease stuck in REVOCATION_FAILED once its"
+            + " credential is known to be gone, or has been deleted by hand."})
 final class ForceRevokeCommand extends Subcommand {
   @Parameters(index = "0", paramLabel = "ID", description = "The lease.")
   String id;

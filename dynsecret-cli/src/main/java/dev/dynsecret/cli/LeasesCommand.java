@@ -17,9 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "leases", mixinStandardHelpOptions = true, footer = ExitCodes.FOOTER,
-    description = {"Leases in the store: unfinished ones (pending, active, revocation failed) by"
-        + " default, oldest first.",
-        "With --expiring-within, active leases that run out within that time, soonest first."})
+    description = {"Lists leases: expiry, hard limit, attempts, last error.",
+        "Unfinished leases (pending, active, revocation failed) by default, oldest first; with"
+            + " --expiring-within, the active leases that run out within that time, soonest"
+            + " first."})
 final class LeasesCommand extends Subcommand {
   @Option(names = "--secret", paramLabel = "SECRET", description = "Only this dynamic secret's.")
   String secret;

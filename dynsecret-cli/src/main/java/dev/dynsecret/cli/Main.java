@@ -36,7 +36,8 @@ public final class Main {
 
   /**
    * slf4j-simple reads its settings once, when the first logger is made: before anything runs.
-   * Errors only by default (to stderr); with {@code --verbose} dynsecret's own debug lines too.
+   * Nothing by default (the error line says it all); with {@code --verbose}, to stderr, info lines
+   * and dynsecret's own debug lines.
    */
   private static void configureLogging(String[] args) {
     boolean verbose = false;
@@ -49,8 +50,8 @@ public final class Main {
       }
     }
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    // The library's warnings repeat what the one error line says; --verbose shows them all.
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+    // The library's log lines repeat what the one error line says; --verbose shows them.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "off");
     if (verbose) {
       System.setProperty("org.slf4j.simpleLogger.log.dev.dynsecret", "debug");
     }

@@ -5,9 +5,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "reconcile", mixinStandardHelpOptions = true, footer = ExitCodes.FOOTER,
-    description = {"Cleans up now the leases whose create never completed (PENDING past their",
-        "grace period): their credential, if the provider made one, is deleted and the lease",
-        "closed. Creates still within the grace period are left alone."})
+    description = {"Cleans up now the leases whose create never completed.",
+        "For each PENDING lease past its grace period, the credential (if the provider made one)"
+            + " is deleted and the lease closed. Creates still within the grace period are left"
+            + " alone."})
 final class ReconcileCommand extends Subcommand {
   @Option(names = "--json", description = "The report as JSON.")
   boolean json;

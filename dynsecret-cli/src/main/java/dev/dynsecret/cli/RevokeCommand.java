@@ -10,11 +10,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "revoke", mixinStandardHelpOptions = true, footer = ExitCodes.FOOTER,
-    description = {"Deletes leases' credentials at the provider and marks the leases revoked.",
+    description = {"Revokes leases: deletes their credentials and marks them revoked.",
         "  dynsecret revoke ID...              these leases",
         "  dynsecret revoke --secret S --all   every unfinished lease of S",
-        "A revoked lease is left as is; a lease whose revocation failed is tried again. When the",
-        "provider fails, the lease keeps the error and the applications' managers retry it."})
+        "A revoked lease is left as is; a lease whose revocation failed is tried again. When the"
+            + " provider fails, the lease keeps the error and the applications' managers retry"
+            + " it."})
 final class RevokeCommand extends Subcommand {
   @Parameters(paramLabel = "ID", arity = "0..*", description = "The leases to revoke.")
   List<String> ids;

@@ -59,7 +59,12 @@ abstract class Subcommand implements Callable<Integer> {
   /** A lease's one-line summary after a change. */
   String summary(Lease lease) {
     return lease.id() + "  " + lease.secretName() + "  " + shownState(lease)
-        + (lease.state() == LeaseState.REVOKED ? "" : "  expires " + lease.expiresAt() + " ("
-            + expiresIn(lease) + "), hard limit " + lease.hardLimitAt());
+        + (lease.state() == LeaseState.REVOKED ? "" : "  expires " + time(lease.expiresAt())
+            + " (" + expiresIn(lease) + "), hard limit " + time(lease.hardLimitAt()));
+  }
+
+  /** To the second: an operator reads it; --json keeps the full precision. */
+  static String time(Instant instant) {
+    return instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
   }
 }

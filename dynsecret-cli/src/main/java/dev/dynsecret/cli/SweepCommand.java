@@ -12,10 +12,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true, footer = ExitCodes.FOOTER,
-    description = {"Finds credentials dynsecret made at the provider that no lease tracks any",
-        "more (orphans) and, with --apply, deletes them. Also reports active leases whose",
-        "credential was deleted behind dynsecret's back. Run it only where this store is the",
-        "only one managing the provider's application."})
+    description = {"Finds (and with --apply deletes) credentials no lease tracks.",
+        "Lists the credentials dynsecret made at the provider; those whose lease is revoked or"
+            + " gone are orphans. Also reports active leases whose credential was deleted behind"
+            + " dynsecret's back. Run it only where this store is the only one managing the"
+            + " provider's application."})
 final class SweepCommand extends Subcommand {
   /** Exactly one of the two: deleting must be asked for. */
   static final class Mode {

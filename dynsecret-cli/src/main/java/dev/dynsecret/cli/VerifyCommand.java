@@ -4,9 +4,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, footer = ExitCodes.FOOTER,
-    description = {"Checks a dynamic secret's configuration against its provider. For IBM API",
-        "Connect, in order: authentication (the API key), organization/catalog, application.",
-        "A failure names the step that failed."})
+    description = {"Checks a dynamic secret's configuration against its provider.",
+        "For IBM API Connect, in order: authentication (the API key), organization/catalog,"
+            + " application. A failure names the step that failed."})
 final class VerifyCommand extends Subcommand {
   @Parameters(index = "0", paramLabel = "SECRET", description = "The dynamic secret.")
   String secret;
