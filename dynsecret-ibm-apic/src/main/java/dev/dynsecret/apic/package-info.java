@@ -46,6 +46,9 @@
  *   <li>consumer organization lookup: {@code GET /api/catalogs/{org}/{catalog}/apps}, every page.
  * </ul>
  *
+ * <p>{@link dev.dynsecret.apic.ApiConnectDiscovery} lists, with the same connection keys, the
+ * organizations, catalogs and applications an API key can see, for writing a configuration.
+ *
  * <p>Failures are {@link dev.dynsecret.TransientProviderException}s (429, 408, 500, 502-504,
  * timeouts, dropped connections; with {@code retryAfter()} when the server sent
  * {@code Retry-After}) or {@link dev.dynsecret.DefinitiveProviderException}s (other 4xx, a

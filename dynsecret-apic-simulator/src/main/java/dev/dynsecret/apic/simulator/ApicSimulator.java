@@ -39,7 +39,9 @@ import javax.net.ssl.SSLContext;
  * but the token call needs {@code Authorization: Bearer <token>}):
  * <pre>
  * POST   /token                                   API-key grant; 401 for a wrong or spent key
+ * GET    /orgs                                           paged (discovery)
  * GET    /orgs/{org}
+ * GET    /orgs/{org}/catalogs                            paged (discovery)
  * GET    /catalogs/{org}/{catalog}
  * GET    /catalogs/{org}/{catalog}/consumer-orgs        paged
  * GET    /catalogs/{org}/{catalog}/apps                 paged; expand=consumer_org; fields=a,b

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -347,12 +348,44 @@ public final class ApicConnection implements ProviderConnection {
    * @param absentOk whether a 404 means "no items" rather than an error
    */
   private void pageThrough(String path, boolean absentOk, Predicate<JsonNode> visitor) {
+    Supplier<?> noItems = absentOk ? () -> null : null;
+    pageThrough(path, "", noItems, visitor);
+  }
+
+  /**
+   * Every item of the paged list at {@code path}, for discovery (see {@code
+   * ApiConnectDiscovery}).
+   *
+   * @param query added to each page's {@code limit} and {@code offset}, e.g. {@code
+   *     expand=consumer_org}; empty for none
+   * @param whenAbsent what a 404 throws: the list's owner does not exist
+   */
+  public List<JsonNode> listAll(String path, String query,
+      Supplier<? extends RuntimeException> whenAbsent) {
+    List<JsonNode> items = new ArrayList<>();
+    pageThrough(path, query, () -> {
+      throw whenAbsent.get();
+    }, item -> {
+      items.add(item);
+      return false;
+    });
+    return items;
+  }
+
+  /**
+   * @param whenAbsent null if a 404 is an error; else called on a 404, which then means "no
+   *     items" (if it returns) or the exception it throws
+   */
+  private void pageThrough(String path, String query, Supplier<?> whenAbsent,
+      Predicate<JsonNode> visitor) {
     long offset = 0;
     int limit = options.pageSize();
     for (int pages = 0; pages < MAX_PAGES; pages++) {
-      ApiRequest request = ApiRequest.get(path, "limit=" + limit + "&offset=" + offset);
+      ApiRequest request = ApiRequest.get(path, "limit=" + limit + "&offset=" + offset
+          + (query.isEmpty() ? "" : "&" + query));
       ApiResponse response = call(request);
-      if (response.status() == 404 && absentOk) {
+      if (response.status() == 404 && whenAbsent != null) {
+        whenAbsent.get();
         return;
       }
       if (!response.isSuccess()) {

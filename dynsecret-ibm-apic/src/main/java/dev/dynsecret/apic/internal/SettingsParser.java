@@ -68,6 +68,31 @@ public final class SettingsParser {
         connectTimeout, requestTimeout, ssl);
   }
 
+  /**
+   * The settings of a discovery session: only the connection keys ({@code url}, {@code apiKey},
+   * {@code clientId}, {@code clientSecret}, timeouts, trust) are needed; {@code org}, {@code
+   * catalog} and {@code app} may be absent, since discovery is how one finds them.
+   *
+   * @throws InvalidRequestException naming the first missing or malformed field
+   */
+  public static ApicSettings parseForDiscovery(ProviderConfig config, SSLContext defaultSsl) {
+    ProviderConfig.Builder filled = ProviderConfig.builder();
+    for (String key : config.keys()) {
+      if (key.equals(API_KEY) || key.equals(CLIENT_SECRET) || key.equals(TRUST_STORE_PASSWORD)) {
+        filled.put(key, config.requireSecret(key));
+      } else {
+        config.get(key).ifPresent(value -> filled.put(key, value));
+      }
+    }
+    // Stand-ins, never sent: discovery builds its own paths.
+    for (String key : new String[] {ORG, CATALOG, APP}) {
+      if (config.get(key).isEmpty()) {
+        filled.put(key, "-");
+      }
+    }
+    return parse(filled.build(), defaultSsl);
+  }
+
   private static void rejectUnknownKeys(ProviderConfig config) {
     for (String key : config.keys()) {
       if (!ALL.contains(key)) {

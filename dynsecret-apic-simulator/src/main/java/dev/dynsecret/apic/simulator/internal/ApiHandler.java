@@ -14,7 +14,9 @@ import java.util.stream.Collectors;
  * <p>Routes, all under {@code /api}:
  * <pre>
  * POST   /token
+ * GET    /orgs                                          paged
  * GET    /orgs/{org}
+ * GET    /orgs/{org}/catalogs                           paged
  * GET    /catalogs/{org}/{catalog}
  * GET    /catalogs/{org}/{catalog}/consumer-orgs        paged
  * GET    /catalogs/{org}/{catalog}/apps                 paged, expand=consumer_org, fields=
@@ -60,6 +62,15 @@ final class ApiHandler {
     auth.authenticate(r.authorization());
     switch (area) {
       case "orgs":
+        // The two list routes serve discovery (dynsecret apic orgs / catalogs).
+        if (n == 2) {
+          allow(r, "GET");
+          return list(r, platform.listOrgs(paging(r)));
+        }
+        if (n == 4 && s.get(3).equals("catalogs")) {
+          allow(r, "GET");
+          return list(r, platform.listCatalogs(s.get(2), paging(r)));
+        }
         if (n == 3) {
           allow(r, "GET");
           return ok(platform.getOrg(s.get(2)));

@@ -148,6 +148,20 @@ public final class Platform {
     return render(app(org, catalog, consumerOrg, app), false);
   }
 
+  /** Every provider organization (discovery). */
+  synchronized ObjectNode listOrgs(Paging paging) {
+    List<Entity> all = new ArrayList<>();
+    root.children().forEach(all::add);
+    return page(all, paging, false);
+  }
+
+  /** The catalogs of one organization (discovery). */
+  synchronized ObjectNode listCatalogs(String org, Paging paging) {
+    List<Entity> all = new ArrayList<>();
+    org(org).children().forEach(all::add);
+    return page(all, paging, false);
+  }
+
   synchronized ObjectNode listConsumerOrgs(String org, String catalog, Paging paging) {
     List<Entity> all = new ArrayList<>();
     catalog(org, catalog).children().forEach(all::add);
