@@ -565,7 +565,7 @@ abstract class JdbcLeaseStoreBehaviour {
   }
 
   /** A data source whose driver claims to be another database; everything else is real. */
-  private static DataSource reportingProduct(DataSource real, String product) {
+  static DataSource reportingProduct(DataSource real, String product) {
     return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
         new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
           Object result = invoke(real, method, args);

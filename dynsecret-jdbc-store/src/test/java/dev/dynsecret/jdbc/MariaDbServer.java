@@ -51,6 +51,7 @@ final class MariaDbServer {
 
   private static MariaDbServer server;
   private static String unavailable;
+  private static RuntimeException startFailure;
   private static HikariDataSource sharedPool;
 
   private final Process process;
@@ -72,6 +73,9 @@ final class MariaDbServer {
    * MariaDB is not installed, unless {@code CI=true}; then it fails.
    */
   static synchronized MariaDbServer get() {
+    if (startFailure != null) {
+      throw startFailure; // once is enough to try: every later test reports the same failure
+    }
     if (server == null && unavailable == null) {
       Optional<Path> mariadbd = find("mariadbd", "mysqld");
       Optional<Path> installDb = find("mariadb-install-db", "mysql_install_db");
@@ -80,7 +84,12 @@ final class MariaDbServer {
             + " /usr/sbin or /usr/bin); install Debian's mariadb-server package to run the MariaDB"
             + " tests (.ci/run does)";
       } else {
-        server = start(mariadbd.get(), installDb.get());
+        try {
+          server = start(mariadbd.get(), installDb.get());
+        } catch (RuntimeException e) {
+          startFailure = e;
+          throw e;
+        }
       }
     }
     if (server == null) {
