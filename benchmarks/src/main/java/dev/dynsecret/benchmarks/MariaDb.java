@@ -45,6 +45,8 @@ final class MariaDb implements BenchDatabase {
   private final String password;
   private final HikariDataSource admin;
   final String version;
+  /** Driver options appended to the URL of the pools {@link #pool} makes ({@code ?a=b}), or "". */
+  private volatile String poolOptions = "";
 
   MariaDb() {
     Path mariadbd = find("mariadbd", "mysqld");
@@ -131,10 +133,15 @@ final class MariaDb implements BenchDatabase {
     return "MariaDB";
   }
 
+  /** Driver options for the pools made from now on, e.g. {@code ?useServerPrepStmts=true}. */
+  void poolOptions(String options) {
+    this.poolOptions = options;
+  }
+
   @Override
   public HikariDataSource pool(String name, int size) {
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
+    config.setJdbcUrl(url + (name.equals("admin") ? "" : poolOptions));
     config.setUsername(USER);
     config.setPassword(password);
     config.setPoolName(name);
