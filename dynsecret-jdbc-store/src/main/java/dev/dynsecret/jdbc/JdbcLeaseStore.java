@@ -428,7 +428,7 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     private static SqlDialect detect(DataSource dataSource) {
       String product;
-      String version;
+      @Nullable String version;
       try (Connection connection = dataSource.getConnection()) {
         product = connection.getMetaData().getDatabaseProductName();
         version = connection.getMetaData().getDatabaseProductVersion();

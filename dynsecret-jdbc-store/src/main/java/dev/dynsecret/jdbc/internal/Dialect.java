@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What differs between databases: a few SQL fragments and statements. Everything else the store
@@ -76,12 +77,13 @@ public abstract class Dialect {
    * Binds a time parameter, or SQL NULL. The default binds a UTC {@link java.time.OffsetDateTime},
    * for TIMESTAMP WITH TIME ZONE columns.
    */
-  public void setTime(PreparedStatement statement, int index, Instant instant) throws SQLException {
+  public void setTime(PreparedStatement statement, int index, @Nullable Instant instant)
+      throws SQLException {
     LeaseRows.setTime(statement, index, instant);
   }
 
   /** Reads a time column as written by {@link #setTime}, or null. */
-  public Instant time(ResultSet rs, int index) throws SQLException {
+  public @Nullable Instant time(ResultSet rs, int index) throws SQLException {
     return LeaseRows.offsetTime(rs, index);
   }
 

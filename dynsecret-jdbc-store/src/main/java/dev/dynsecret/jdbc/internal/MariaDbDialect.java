@@ -11,8 +11,10 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * MariaDB 10.6+ and MySQL 8.0.17+ (InnoDB). The same SQL serves both; their schema scripts differ
@@ -89,16 +91,18 @@ final class MariaDbDialect extends Dialect {
   }
 
   @Override
-  public void setTime(PreparedStatement statement, int index, Instant instant) throws SQLException {
+  public void setTime(PreparedStatement statement, int index, @Nullable Instant instant)
+      throws SQLException {
     if (instant == null) {
       statement.setNull(index, Types.TIMESTAMP);
     } else {
-      statement.setObject(index, LocalDateTime.ofInstant(LeaseRows.micros(instant), ZoneOffset.UTC));
+      statement.setObject(index, LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS),
+          ZoneOffset.UTC));
     }
   }
 
   @Override
-  public Instant time(ResultSet rs, int index) throws SQLException {
+  public @Nullable Instant time(ResultSet rs, int index) throws SQLException {
     LocalDateTime value = rs.getObject(index, LocalDateTime.class);
     return value == null ? null : value.toInstant(ZoneOffset.UTC);
   }

@@ -25,7 +25,7 @@ public final class Transactions {
   private static final int ER_DUP_ENTRY_WITH_KEY_NAME = 1586;
 
   private final DataSource dataSource;
-  private final Dialect dialect;
+  private final @Nullable Dialect dialect;
 
   /** Transactions on connections borrowed from {@code dataSource}, as the database sets them up. */
   public Transactions(DataSource dataSource) {
@@ -36,7 +36,7 @@ public final class Transactions {
    * Transactions on connections borrowed from {@code dataSource}, each multi-statement one begun
    * by {@link Dialect#beginTransaction} of {@code dialect} (may be null: nothing to begin with).
    */
-  public Transactions(DataSource dataSource, Dialect dialect) {
+  public Transactions(DataSource dataSource, @Nullable Dialect dialect) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.dialect = dialect;
   }
