@@ -2,7 +2,7 @@ package dev.dynsecret.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.dynsecret.testkit.logs.SecretsUsed;
+import dev.dynsecret.buildsupport.SecretsUsed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
