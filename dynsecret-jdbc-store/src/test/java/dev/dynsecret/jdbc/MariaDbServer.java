@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Assumptions;
 import org.mariadb.jdbc.MariaDbDataSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * One real MariaDB server for the whole test JVM, from the machine's {@code mariadb-server}
@@ -52,6 +53,7 @@ final class MariaDbServer {
   private static MariaDbServer server;
   private static String unavailable;
   private static RuntimeException startFailure;
+  private static boolean reported;
   private static HikariDataSource sharedPool;
 
   private final Process process;
@@ -93,6 +95,10 @@ final class MariaDbServer {
       }
     }
     if (server == null) {
+      if (!reported) {
+        reported = true;
+        LoggerFactory.getLogger(MariaDbServer.class).warn("MariaDB tests skipped: {}", unavailable);
+      }
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         throw new IllegalStateException(unavailable + ". CI=true: the MariaDB tests must run in CI");
       }
