@@ -26,7 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Figures 4 and 5: expiring due leases with the no-op provider, so that the cost measured is the
- * engine's and the store's. Time is a {@link TestClock}: the leases fall due when the clock is
+ * engine's and the store's. Figure 5 runs on PostgreSQL and then on MariaDB, in the same run. Time is a {@link TestClock}: the leases fall due when the clock is
  * moved, not by waiting.
  */
 final class ExpiryFigures {
@@ -217,8 +217,12 @@ final class ExpiryFigures {
     return sorted[sorted.length / 2];
   }
 
-  /** Figure 5: 1, 2 and 3 managers, each with its own pool, expiring the same due leases together. */
-  static List<String> multiNode(Scenarios.Mode mode, Postgres pg) throws Exception {
+  /**
+   * Figure 5: 1, 2 and 3 managers, each with its own pool, expiring the same due leases together,
+   * on {@code pg} (PostgreSQL or MariaDB; the name says which in every row).
+   */
+  static List<String> multiNode(Scenarios.Mode mode, BenchDatabase pg) throws Exception {
+    String db = pg.name();
     int due = mode.pick(10_000, 30_000);
     List<String> lines = new ArrayList<>();
     // Warm-up: the first runs of a JVM compile the whole path. Two fixed runs were not enough:
@@ -229,7 +233,7 @@ final class ExpiryFigures {
     for (int run = 1; run <= 8; run++) {
       int nodes = run % 2 == 1 ? 1 : 2;
       double rate = multiNodeRate(pg, nodes, due, DEFAULT_BATCH, PARALLELISM);
-      say(String.format("figure 5 warm-up %d, %d manager(s): %,.0f/s", run, nodes, rate));
+      say(String.format("figure 5 warm-up %d, %s, %d manager(s): %,.0f/s", run, db, nodes, rate));
       if (nodes == 1) {
         if (run >= 3 && Math.abs(rate - previous) < 0.1 * previous) {
           break;
@@ -241,9 +245,9 @@ final class ExpiryFigures {
     // without tuning.
     for (int nodes = 1; nodes <= 3; nodes++) {
       double rate = multiNodeRate(pg, nodes, due, DEFAULT_BATCH, PARALLELISM);
-      lines.add(String.format("| 5 | PostgreSQL expiry, %d manager(s), %,d due, batch %d, parallelism %d"
+      lines.add(String.format("| 5 | %s expiry, %d manager(s), %,d due, batch %d, parallelism %d"
               + " (the defaults) | **%,.0f revoked/s** | db-scheduler 2,000–10,000 executions/s"
-              + " (larger machines) | aim ≥ 10,000/s |", nodes, due, DEFAULT_BATCH, PARALLELISM,
+              + " (larger machines) | aim ≥ 10,000/s |", db, nodes, due, DEFAULT_BATCH, PARALLELISM,
           rate));
     }
     // Tuning: more workers per manager keep more transactions in flight; batch size trades
@@ -254,14 +258,14 @@ final class ExpiryFigures {
         : new int[][] {{2, 1000, 8}};
     for (int[] t : tunings) {
       double rate = multiNodeRate(pg, t[0], due, t[1], t[2]);
-      lines.add(String.format("| 5 | PostgreSQL expiry, %d manager(s), %,d due, batch %d, parallelism %d"
-          + " | **%,.0f revoked/s** | | aim ≥ 10,000/s |", t[0], due, t[1], t[2], rate));
+      lines.add(String.format("| 5 | %s expiry, %d manager(s), %,d due, batch %d, parallelism %d"
+          + " | **%,.0f revoked/s** | | aim ≥ 10,000/s |", db, t[0], due, t[1], t[2], rate));
     }
     for (int threads : new int[] {8, 16}) {
       double ceiling = rawUpdateCeiling(pg, due, threads);
-      lines.add(String.format("| 5 | same run: ceiling of this machine — %,d one-row UPDATE transactions"
-          + " by id and version, plain JDBC, %d threads, no library | **%,.0f/s** | | the library"
-          + " needs one such transaction per revoked lease |", due, threads, ceiling));
+      lines.add(String.format("| 5 | same run: ceiling of this machine on %s — %,d one-row UPDATE"
+          + " transactions by id and version, plain JDBC, %d threads, no library | **%,.0f/s** | |"
+          + " the library needs one such transaction per revoked lease |", db, due, threads, ceiling));
     }
     return lines;
   }
@@ -271,7 +275,7 @@ final class ExpiryFigures {
    * updated by id and version in its own transaction (what revoking a lease needs, at least), by
    * {@code threads} JDBC connections, with no library in the way.
    */
-  static double rawUpdateCeiling(Postgres pg, int rows, int threads) throws Exception {
+  static double rawUpdateCeiling(BenchDatabase pg, int rows, int threads) throws Exception {
     String prefix = pg.freshSchema();
     pg.bulkInsert(prefix, SECRET, "d", 1, rows, T0, groupDue(0), T0.plus(Duration.ofDays(30)));
     pg.analyze(prefix);
@@ -308,7 +312,7 @@ final class ExpiryFigures {
       if (total != rows) {
         throw new IllegalStateException("updated " + total + " of " + rows);
       }
-      say(String.format("raw JDBC: %,d one-row transactions in %.2f s = %,.0f/s, JVM CPU %.0f µs per"
+      say(String.format(pg.name() + " raw JDBC: %,d one-row transactions in %.2f s = %,.0f/s, JVM CPU %.0f µs per"
           + " row", rows, seconds, rows / seconds, (processCpuNanos() - cpuStart) / 1e3 / rows));
       return rows / seconds;
     } finally {
@@ -317,7 +321,7 @@ final class ExpiryFigures {
     }
   }
 
-  static double multiNodeRate(Postgres pg, int nodes, int due, int batch, int parallelism)
+  static double multiNodeRate(BenchDatabase pg, int nodes, int due, int batch, int parallelism)
       throws Exception {
     String prefix = pg.freshSchema();
     pg.bulkInsert(prefix, SECRET, "d", 1, due, T0, groupDue(0), T0.plus(Duration.ofDays(30)));
@@ -353,7 +357,7 @@ final class ExpiryFigures {
         throw new IllegalStateException("worked " + total + " of " + due + ": " + worked);
       }
       double rate = due / seconds;
-      say(String.format("%d node(s): %,d revoked in %.2f s = %,.0f/s, split %s, JVM CPU %.0f µs per"
+      say(String.format(pg.name() + ", %d node(s): %,d revoked in %.2f s = %,.0f/s, split %s, JVM CPU %.0f µs per"
           + " lease", nodes, due, seconds, rate, worked, (processCpuNanos() - cpuStart) / 1e3 / due));
       return rate;
     } finally {

@@ -21,7 +21,7 @@ import javax.sql.DataSource;
  * synchronous commit are off, as in those tests: the figures are about the library's queries, not
  * about the disk of this machine.
  */
-final class Postgres implements AutoCloseable {
+final class Postgres implements BenchDatabase {
   private static final AtomicInteger PREFIXES = new AtomicInteger();
   private final EmbeddedPostgres server;
   private final HikariDataSource admin;
@@ -40,7 +40,13 @@ final class Postgres implements AutoCloseable {
     admin = pool("admin", 2);
   }
 
-  HikariDataSource pool(String name, int size) {
+  @Override
+  public String name() {
+    return "PostgreSQL";
+  }
+
+  @Override
+  public HikariDataSource pool(String name, int size) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(server.getJdbcUrl("postgres", "postgres"));
     config.setPoolName(name);
@@ -50,7 +56,8 @@ final class Postgres implements AutoCloseable {
   }
 
   /** A new table prefix with the schema created by the store itself. */
-  String freshSchema() {
+  @Override
+  public String freshSchema() {
     String prefix = "b" + PREFIXES.incrementAndGet() + "_";
     JdbcLeaseStore.builder(admin).tablePrefix(prefix).createSchema(true).build();
     return prefix;
@@ -65,7 +72,8 @@ final class Postgres implements AutoCloseable {
    * and due at {@code dueAt}, in one server-side INSERT … SELECT generate_series: the COPY-like
    * way to lay down a million rows in seconds. Rows are what the store would write itself.
    */
-  void bulkInsert(String prefix, String secretName, String tag, long from, long to, Instant createdAt,
+  @Override
+  public void bulkInsert(String prefix, String secretName, String tag, long from, long to, Instant createdAt,
       Instant dueAt, Instant hardLimitAt) {
     String sql = "INSERT INTO " + prefix + "leases (id, secret_name, external_id, state, created_at,"
         + " expires_at, hard_limit_at, revocation_attempts, metadata, version, due_at)"
@@ -90,7 +98,8 @@ final class Postgres implements AutoCloseable {
     }
   }
 
-  void analyze(String prefix) {
+  @Override
+  public void analyze(String prefix) {
     execute("ANALYZE " + prefix + "leases");
   }
 
@@ -103,7 +112,8 @@ final class Postgres implements AutoCloseable {
   }
 
   /** Drops every table of the lease store with {@code prefix}. */
-  void dropStore(String prefix) {
+  @Override
+  public void dropStore(String prefix) {
     for (String table : new String[] {"leases", "secret_locks", "schema_version"}) {
       execute("DROP TABLE IF EXISTS " + prefix + table);
     }

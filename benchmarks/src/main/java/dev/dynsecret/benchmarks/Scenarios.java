@@ -77,6 +77,10 @@ public final class Scenarios {
           case 5 -> {
             postgres = postgres == null ? new Postgres() : postgres;
             lines.addAll(ExpiryFigures.multiNode(mode, postgres));
+            // The same scenario on MariaDB, after PostgreSQL in the same JVM (already warm).
+            try (MariaDb mariadb = new MariaDb()) {
+              lines.addAll(ExpiryFigures.multiNode(mode, mariadb));
+            }
           }
           case 6 -> {
             lines.addAll(FootprintFigures.memoryStore(mode));

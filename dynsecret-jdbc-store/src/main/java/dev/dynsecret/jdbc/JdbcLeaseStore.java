@@ -1,7 +1,6 @@
 package dev.dynsecret.jdbc;
 
 import static dev.dynsecret.jdbc.internal.LeaseRows.micros;
-import static dev.dynsecret.jdbc.internal.LeaseRows.setTime;
 
 import dev.dynsecret.ConflictException;
 import dev.dynsecret.InvalidRequestException;
@@ -62,10 +61,10 @@ public final class JdbcLeaseStore implements LeaseStore {
   private final Transactions transactions;
   private final LeaseSql sql;
 
-  private JdbcLeaseStore(SqlDialect dialect, Tables tables, Transactions transactions) {
-    this.dialect = dialect;
+  private JdbcLeaseStore(Dialect sqlDialect, Tables tables, Transactions transactions) {
+    this.dialect = sqlDialect.kind();
     this.tables = tables;
-    this.sqlDialect = Dialect.of(dialect);
+    this.sqlDialect = sqlDialect;
     this.transactions = transactions;
     this.sql = new LeaseSql(sqlDialect, tables);
   }
@@ -178,7 +177,7 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   private void insert(Connection connection, LeaseRecord lease) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(sql.insert)) {
-      LeaseRows.bindInsert(insert, lease);
+      LeaseRows.bindInsert(sqlDialect, insert, lease);
       insert.executeUpdate();
     } catch (SQLException e) {
       if (Transactions.isDuplicateKey(e)) {
@@ -195,7 +194,7 @@ public final class JdbcLeaseStore implements LeaseStore {
       try (PreparedStatement find = connection.prepareStatement(sql.find)) {
         find.setString(1, id);
         try (ResultSet rs = find.executeQuery()) {
-          return rs.next() ? Optional.of(LeaseRows.read(rs)) : Optional.empty();
+          return rs.next() ? Optional.of(LeaseRows.read(sqlDialect, rs)) : Optional.empty();
         }
       }
     });
@@ -208,7 +207,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     LeaseRecord stored = LeaseRows.normalized(lease).toBuilder().version(lease.version() + 1).build();
     return transactions.single(() -> "update of lease " + lease.id(), connection -> {
       try (PreparedStatement update = connection.prepareStatement(sql.update)) {
-        int next = LeaseRows.bindAssignments(update, lease);
+        int next = LeaseRows.bindAssignments(sqlDialect, update, lease);
         update.setString(next, lease.id());
         update.setLong(next + 1, lease.version());
         if (update.executeUpdate() == 1) {
@@ -258,7 +257,7 @@ public final class JdbcLeaseStore implements LeaseStore {
               more = true;
               break;
             }
-            items.add(LeaseRows.read(rs));
+            items.add(LeaseRows.read(sqlDialect, rs));
           }
         }
         return new Page<>(items, more ? items.get(items.size() - 1).id() : null);
@@ -286,16 +285,16 @@ public final class JdbcLeaseStore implements LeaseStore {
         sqlDialect.bindClaimSelect(select, at, limit);
         try (ResultSet rs = select.executeQuery()) {
           while (rs.next()) {
-            due.add(LeaseRows.read(rs));
+            due.add(LeaseRows.read(sqlDialect, rs));
           }
         }
       }
       if (due.isEmpty()) {
         return List.of();
       }
-      try (PreparedStatement claim = connection.prepareStatement(sql.claimUpdate)) {
+      try (PreparedStatement claim = connection.prepareStatement(sql.claimUpdate(due.size()))) {
         claim.setString(1, nodeId);
-        setTime(claim, 2, deadline);
+        sqlDialect.setTime(claim, 2, deadline);
         sqlDialect.bindIds(connection, claim, 3, due.stream().map(LeaseRecord::id).toList());
         int claimed = claim.executeUpdate();
         if (claimed != due.size()) {
@@ -347,7 +346,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     requirePositive("limit", limit);
     return transactions.single(() -> "purging revoked leases", connection -> {
       try (PreparedStatement purge = connection.prepareStatement(sql.purge)) {
-        setTime(purge, 1, cutoff);
+        sqlDialect.setTime(purge, 1, cutoff);
         purge.setInt(2, limit);
         return purge.executeUpdate();
       }
@@ -420,8 +419,8 @@ public final class JdbcLeaseStore implements LeaseStore {
         throw new InvalidRequestException("dataSource", "is required");
       }
       Tables tables = new Tables(tablePrefix);
-      Transactions transactions = new Transactions(dataSource);
-      SqlDialect chosen = dialect != null ? dialect : detect(dataSource);
+      Dialect chosen = Dialect.of(dialect != null ? dialect : detect(dataSource));
+      Transactions transactions = new Transactions(dataSource, chosen);
       JdbcLeaseStore store = new JdbcLeaseStore(chosen, tables, transactions);
       new Schema(store.sqlDialect, tables, transactions).ensure(createSchema);
       return store;
@@ -429,10 +428,17 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     private static SqlDialect detect(DataSource dataSource) {
       String product;
+      @Nullable String version;
       try (Connection connection = dataSource.getConnection()) {
         product = connection.getMetaData().getDatabaseProductName();
+        version = connection.getMetaData().getDatabaseProductVersion();
       } catch (SQLException e) {
         throw Transactions.translate("detecting the database", e);
+      }
+      // MySQL Connector/J reports a MariaDB server as "MySQL"; its version says what it is
+      // ("10.11.6-MariaDB..."), and the schema scripts differ (a collation name).
+      if ("MySQL".equalsIgnoreCase(product) && version != null && version.contains("MariaDB")) {
+        return SqlDialect.MARIADB;
       }
       return SqlDialect.forProductName(product).orElseThrow(() -> new InvalidRequestException(
           "dataSource", "must be a supported database (" + SqlDialect.supportedProducts()

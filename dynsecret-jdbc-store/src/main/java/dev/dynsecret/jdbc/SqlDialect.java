@@ -14,7 +14,18 @@ public enum SqlDialect {
   /** H2 2.x: the embedded choice, for one application instance. */
   H2("H2", "h2"),
   /** PostgreSQL 10 or later: for several application instances sharing leases. */
-  POSTGRESQL("PostgreSQL", "postgresql");
+  POSTGRESQL("PostgreSQL", "postgresql"),
+  /**
+   * MariaDB 10.6 or later (the first with {@code SKIP LOCKED}): for several application instances
+   * sharing leases. Also chosen when MySQL Connector/J reports a MariaDB server as "MySQL".
+   */
+  MARIADB("MariaDB", "mariadb"),
+  /**
+   * MySQL 8.0.17 or later (the first with the {@code utf8mb4_0900_bin} collation the schema uses):
+   * for several application instances sharing leases. Same SQL as {@link #MARIADB} but for one
+   * collation name; see the module README for what was and was not tried on a MySQL server.
+   */
+  MYSQL("MySQL", "mysql");
 
   private final String productName;
   private final String resourceDirectory;
@@ -44,7 +55,7 @@ public enum SqlDialect {
         .findFirst();
   }
 
-  /** The supported product names, for error messages: {@code H2, PostgreSQL}. */
+  /** The supported product names, for error messages: {@code H2, PostgreSQL, MariaDB, MySQL}. */
   static String supportedProducts() {
     return Arrays.stream(values()).map(SqlDialect::productName).collect(Collectors.joining(", "));
   }

@@ -24,9 +24,19 @@ import org.postgresql.ds.PGSimpleDataSource;
  * created, expires what ran out in between, and adds one more.
  *
  * <p>By default the database is {@code ./data/dynsecret-example} (an H2 file, created on first
- * run). To keep leases in PostgreSQL instead, set {@code DYNSECRET_JDBC_URL} (for example {@code
- * jdbc:postgresql://localhost:5432/app}), {@code DYNSECRET_JDBC_USER} and {@code
- * DYNSECRET_JDBC_PASSWORD}; the tables are created if missing. The APIC side is chosen as in the
+ * run). To keep leases in a database server shared by several nodes instead, set {@code
+ * DYNSECRET_JDBC_URL}, {@code DYNSECRET_JDBC_USER} and {@code DYNSECRET_JDBC_PASSWORD}; the tables
+ * are created if missing. The URL forms:
+ *
+ * <ul>
+ *   <li>PostgreSQL: {@code jdbc:postgresql://localhost:5432/app}
+ *   <li>MariaDB: {@code jdbc:mariadb://localhost:3306/app}
+ *   <li>MySQL: {@code jdbc:mysql://localhost:3306/app?permitMysqlScheme} (MariaDB Connector/J,
+ *       which this module ships, answers {@code jdbc:mysql:} only with {@code permitMysqlScheme};
+ *       {@code jdbc:mariadb://localhost:3306/app} reaches a MySQL server just as well)
+ * </ul>
+ *
+ * The store detects which database it is from the driver. The APIC side is chosen as in the
  * {@link Quickstart}: the simulator unless {@code DYNSECRET_APIC_*} variables name a real APIC.
  * (A fresh simulator starts empty each run, so credentials of earlier runs are already gone
  * there; revoking them counts as done, as it would after an out-of-band deletion.)
@@ -92,15 +102,78 @@ public final class PersistentLeases {
           + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1");
       return h2;
     }
-    if (!url.startsWith("jdbc:postgresql:")) {
-      throw new InvalidRequestException("DYNSECRET_JDBC_URL",
-          "must be a jdbc:postgresql: URL (unset it to use the embedded H2 file)");
+    String user = env.get("DYNSECRET_JDBC_USER");
+    String password = env.get("DYNSECRET_JDBC_PASSWORD");
+    if (url.startsWith("jdbc:postgresql:")) {
+      PGSimpleDataSource postgres = new PGSimpleDataSource();
+      postgres.setURL(url);
+      postgres.setUser(user);
+      postgres.setPassword(password);
+      return postgres;
     }
-    PGSimpleDataSource postgres = new PGSimpleDataSource();
-    postgres.setURL(url);
-    postgres.setUser(env.get("DYNSECRET_JDBC_USER"));
-    postgres.setPassword(env.get("DYNSECRET_JDBC_PASSWORD"));
-    return postgres;
+    if (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:")) {
+      // Found by URL through DriverManager (MariaDB Connector/J, a run-time dependency of this
+      // module); a production application would hand the URL to its pool (HikariCP) instead.
+      return new DriverManagerDataSource(url, user, password);
+    }
+    throw new InvalidRequestException("DYNSECRET_JDBC_URL", "must be a jdbc:postgresql:,"
+        + " jdbc:mariadb: or jdbc:mysql: URL (unset it to use the embedded H2 file)");
+  }
+
+  /** The smallest DataSource: a new connection from DriverManager each time, as the store asks. */
+  private record DriverManagerDataSource(String url, String user, String password)
+      implements DataSource {
+    @Override
+    public java.sql.Connection getConnection() throws java.sql.SQLException {
+      return java.sql.DriverManager.getConnection(url, user, password);
+    }
+
+    @Override
+    public java.sql.Connection getConnection(String otherUser, String otherPassword)
+        throws java.sql.SQLException {
+      return java.sql.DriverManager.getConnection(url, otherUser, otherPassword);
+    }
+
+    @Override
+    public java.io.PrintWriter getLogWriter() {
+      return java.sql.DriverManager.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(java.io.PrintWriter out) {
+      java.sql.DriverManager.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+      java.sql.DriverManager.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() {
+      return java.sql.DriverManager.getLoginTimeout();
+    }
+
+    @Override
+    public java.util.logging.Logger getParentLogger() {
+      return java.util.logging.Logger.getLogger("dev.dynsecret.examples");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws java.sql.SQLException {
+      throw new java.sql.SQLException("not a wrapper");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+      return false;
+    }
+
+    /** Leaves the password out. */
+    @Override
+    public String toString() {
+      return "DriverManagerDataSource[" + url + ", user " + user + "]";
+    }
   }
 
   private static void say(String format, Object... args) {

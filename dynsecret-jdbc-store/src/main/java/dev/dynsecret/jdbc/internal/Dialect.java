@@ -3,9 +3,11 @@ package dev.dynsecret.jdbc.internal;
 import dev.dynsecret.jdbc.SqlDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What differs between databases: a few SQL fragments and statements. Everything else the store
@@ -19,6 +21,7 @@ public abstract class Dialect {
     return switch (dialect) {
       case H2 -> new H2Dialect();
       case POSTGRESQL -> new PostgresDialect();
+      case MARIADB, MYSQL -> new MariaDbDialect(dialect);
     };
   }
 
@@ -53,22 +56,50 @@ public abstract class Dialect {
   /** Binds now and the limit to {@link #claimSelectSql}. */
   public void bindClaimSelect(PreparedStatement statement, Instant now, int limit)
       throws SQLException {
-    LeaseRows.setTime(statement, 1, now);
+    setTime(statement, 1, now);
     statement.setInt(2, limit);
   }
 
   /**
-   * Marks the selected leases claimed. Parameters: claimed_by, due_at, then the ids as bound by
-   * {@link #bindIds}.
+   * Marks {@code count} selected leases claimed. Parameters: claimed_by, due_at, then the ids as
+   * bound by {@link #bindIds}. The default binds the ids as one array, whatever their number.
    */
-  public String claimUpdateSql(Tables tables) {
+  public String claimUpdateSql(Tables tables, int count) {
     return "UPDATE " + tables.leases() + " SET claimed_by = ?, due_at = ?, version = version + 1"
         + " WHERE id = ANY (?)";
   }
 
-  /** Binds a list of ids as the array parameter at {@code index} of {@link #claimUpdateSql}. */
+  /** Binds a list of ids from parameter {@code index} of {@link #claimUpdateSql}. */
   public abstract void bindIds(Connection connection, PreparedStatement statement, int index,
       List<String> ids) throws SQLException;
+
+  /**
+   * Binds a time parameter, or SQL NULL. The default binds a UTC {@link java.time.OffsetDateTime},
+   * for TIMESTAMP WITH TIME ZONE columns.
+   */
+  public void setTime(PreparedStatement statement, int index, @Nullable Instant instant)
+      throws SQLException {
+    LeaseRows.setTime(statement, index, instant);
+  }
+
+  /** Reads a time column as written by {@link #setTime}, or null. */
+  public @Nullable Instant time(ResultSet rs, int index) throws SQLException {
+    return LeaseRows.offsetTime(rs, index);
+  }
+
+  /**
+   * Runs first in every multi-statement transaction, before its first statement (auto-commit is
+   * already off). The default does nothing: the database's default READ COMMITTED applies.
+   */
+  public void beginTransaction(Connection connection) throws SQLException {}
+
+  /**
+   * Makes a dynamic secret's lock row; parameter: the secret name. The default is a plain insert,
+   * whose duplicate key error means another node made it first.
+   */
+  public String makeSecretLockSql(Tables tables) {
+    return "INSERT INTO " + tables.secretLocks() + " (secret_name) VALUES (?)";
+  }
 
   /**
    * Deletes up to {@code ?} revoked leases revoked before {@code ?}. Parameters: cutoff, limit.
@@ -81,6 +112,12 @@ public abstract class Dialect {
    * schema made.
    */
   public void lockForSchemaChange(Connection connection, Tables tables) throws SQLException {}
+
+  /**
+   * Releases what {@link #lockForSchemaChange} took, if it outlives the transaction; called
+   * whether or not the change succeeded. The default does nothing (transaction-scoped locks).
+   */
+  public void unlockAfterSchemaChange(Connection connection, Tables tables) throws SQLException {}
 
   @Override
   public String toString() {

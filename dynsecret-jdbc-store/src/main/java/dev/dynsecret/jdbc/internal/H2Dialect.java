@@ -67,8 +67,8 @@ final class H2Dialect extends Dialect {
   @Override
   public void bindClaimSelect(PreparedStatement statement, Instant now, int limit)
       throws SQLException {
-    LeaseRows.setTime(statement, 1, now);
-    LeaseRows.setTime(statement, 2, now);
+    setTime(statement, 1, now);
+    setTime(statement, 2, now);
     statement.setInt(3, limit);
   }
 

@@ -21,9 +21,11 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Maps a {@link LeaseRecord} to a table row and back. Times travel as {@link OffsetDateTime} in UTC,
- * which both drivers map to TIMESTAMP WITH TIME ZONE without consulting the JVM's or the
- * session's time zone; they are kept to the microsecond, the columns' precision.
+ * Maps a {@link LeaseRecord} to a table row and back. Times are bound and read by the {@link
+ * Dialect} ({@link Dialect#setTime}, {@link Dialect#time}): as a UTC {@link OffsetDateTime} on H2
+ * and PostgreSQL, which their drivers map to TIMESTAMP WITH TIME ZONE without consulting the
+ * JVM's or the session's time zone; as a UTC {@link java.time.LocalDateTime} in a DATETIME column
+ * on MariaDB and MySQL. They are kept to the microsecond, the columns' precision.
  */
 public final class LeaseRows {
   /** Every column, in the order {@link #read} expects. */
@@ -85,40 +87,42 @@ public final class LeaseRows {
   }
 
   /** Binds the values of {@link #ASSIGNMENTS}, starting at parameter 1; returns the next index. */
-  public static int bindAssignments(PreparedStatement statement, LeaseRecord lease) throws SQLException {
-    return bindFields(statement, 1, lease);
+  public static int bindAssignments(Dialect dialect, PreparedStatement statement, LeaseRecord lease)
+      throws SQLException {
+    return bindFields(dialect, statement, 1, lease);
   }
 
   /** Binds every column of {@link #INSERT_COLUMNS}, starting at parameter 1. */
-  public static void bindInsert(PreparedStatement statement, LeaseRecord lease) throws SQLException {
+  public static void bindInsert(Dialect dialect, PreparedStatement statement, LeaseRecord lease)
+      throws SQLException {
     statement.setString(1, lease.id());
-    int next = bindFields(statement, 2, lease);
+    int next = bindFields(dialect, statement, 2, lease);
     statement.setLong(next, lease.version());
   }
 
-  private static int bindFields(PreparedStatement statement, int first, LeaseRecord lease)
-      throws SQLException {
+  private static int bindFields(Dialect dialect, PreparedStatement statement, int first,
+      LeaseRecord lease) throws SQLException {
     int i = first;
     statement.setString(i++, lease.secretName());
     statement.setString(i++, lease.externalId());
     statement.setString(i++, lease.state().name());
-    setTime(statement, i++, lease.createdAt());
-    setTime(statement, i++, lease.expiresAt());
-    setTime(statement, i++, lease.hardLimitAt());
-    setTime(statement, i++, lease.renewedAt());
-    setTime(statement, i++, lease.revokedAt());
+    dialect.setTime(statement, i++, lease.createdAt());
+    dialect.setTime(statement, i++, lease.expiresAt());
+    dialect.setTime(statement, i++, lease.hardLimitAt());
+    dialect.setTime(statement, i++, lease.renewedAt());
+    dialect.setTime(statement, i++, lease.revokedAt());
     statement.setString(i++, lease.revokeReason() == null ? null : lease.revokeReason().name());
     statement.setString(i++, lease.revokedBy());
     statement.setInt(i++, lease.revocationAttempts());
-    setTime(statement, i++, lease.nextAttemptAt());
+    dialect.setTime(statement, i++, lease.nextAttemptAt());
     statement.setString(i++, lease.lastError());
     statement.setString(i++, metadataJson(lease));
-    setTime(statement, i++, lease.dueAt());
+    dialect.setTime(statement, i++, lease.dueAt());
     statement.setString(i++, lease.claimedBy());
     return i;
   }
 
-  /** Binds a time parameter as a UTC {@link OffsetDateTime}, or SQL NULL. */
+  /** Binds a time parameter as a UTC {@link OffsetDateTime}, or SQL NULL: TIMESTAMP WITH TIME ZONE. */
   public static void setTime(PreparedStatement statement, int index, @Nullable Instant instant)
       throws SQLException {
     if (instant == null) {
@@ -129,31 +133,32 @@ public final class LeaseRows {
   }
 
   /** The lease in the current row of a result set selecting {@link #COLUMNS}. */
-  public static LeaseRecord read(ResultSet rs) throws SQLException {
+  public static LeaseRecord read(Dialect dialect, ResultSet rs) throws SQLException {
     String id = rs.getString(1);
     return LeaseRecord.builder()
         .id(id)
         .secretName(rs.getString(2))
         .externalId(rs.getString(3))
         .state(parse(LeaseState.class, rs.getString(4), id, "state"))
-        .createdAt(time(rs, 5))
-        .expiresAt(time(rs, 6))
-        .hardLimitAt(time(rs, 7))
-        .renewedAt(time(rs, 8))
-        .revokedAt(time(rs, 9))
+        .createdAt(dialect.time(rs, 5))
+        .expiresAt(dialect.time(rs, 6))
+        .hardLimitAt(dialect.time(rs, 7))
+        .renewedAt(dialect.time(rs, 8))
+        .revokedAt(dialect.time(rs, 9))
         .revokeReason(parse(RevokeReason.class, rs.getString(10), id, "revoke_reason"))
         .revokedBy(rs.getString(11))
         .revocationAttempts(rs.getInt(12))
-        .nextAttemptAt(time(rs, 13))
+        .nextAttemptAt(dialect.time(rs, 13))
         .lastError(rs.getString(14))
         .metadata(metadata(rs.getString(15), id))
         .version(rs.getLong(16))
-        .dueAt(time(rs, 17))
+        .dueAt(dialect.time(rs, 17))
         .claimedBy(rs.getString(18))
         .build();
   }
 
-  private static @Nullable Instant time(ResultSet rs, int index) throws SQLException {
+  /** Reads a TIMESTAMP WITH TIME ZONE column as an instant, or null. */
+  static @Nullable Instant offsetTime(ResultSet rs, int index) throws SQLException {
     OffsetDateTime value = rs.getObject(index, OffsetDateTime.class);
     return value == null ? null : value.toInstant();
   }

@@ -20,8 +20,6 @@ public final class LeaseSql {
   public final String versionOf;
   /** Selects and locks due leases; see {@link Dialect#claimSelectSql}. */
   public final String claimSelect;
-  /** Marks selected leases claimed; see {@link Dialect#claimUpdateSql}. */
-  public final String claimUpdate;
   /** Deletes old revoked leases, a limited number at a time. */
   public final String purge;
   /** Makes a dynamic secret's lock row (a duplicate key means it exists). */
@@ -43,11 +41,15 @@ public final class LeaseSql {
     find = "SELECT " + LeaseRows.COLUMNS + " FROM " + leases + " WHERE id = ?";
     versionOf = "SELECT version FROM " + leases + " WHERE id = ?";
     claimSelect = dialect.claimSelectSql(tables);
-    claimUpdate = dialect.claimUpdateSql(tables);
     purge = dialect.purgeSql(tables);
-    makeSecretLock = "INSERT INTO " + tables.secretLocks() + " (secret_name) VALUES (?)";
+    makeSecretLock = dialect.makeSecretLockSql(tables);
     lockSecret = "SELECT secret_name FROM " + tables.secretLocks() + " WHERE secret_name = ?"
         + " FOR UPDATE";
+  }
+
+  /** Marks {@code count} selected leases claimed; see {@link Dialect#claimUpdateSql}. */
+  public String claimUpdate(int count) {
+    return dialect.claimUpdateSql(tables, count);
   }
 
   /**

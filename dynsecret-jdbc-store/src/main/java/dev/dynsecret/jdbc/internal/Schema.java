@@ -128,10 +128,14 @@ public final class Schema {
     try {
       transactions.run("creating the lease store schema", connection -> {
         dialect.lockForSchemaChange(connection, tables);
-        // Another node may have done it while this one waited for the lock.
-        int installed = installedVersion(connection);
-        for (int version = installed + 1; version <= CURRENT_VERSION; version++) {
-          runScript(connection, version);
+        try {
+          // Another node may have done it while this one waited for the lock.
+          int installed = installedVersion(connection);
+          for (int version = installed + 1; version <= CURRENT_VERSION; version++) {
+            runScript(connection, version);
+          }
+        } finally {
+          dialect.unlockAfterSchemaChange(connection, tables);
         }
         return null;
       });

@@ -18,12 +18,27 @@ import org.jspecify.annotations.Nullable;
 public final class Transactions {
   /** SQLState for a unique constraint violation (PostgreSQL and H2 alike). */
   private static final String UNIQUE_VIOLATION = "23505";
+  /** MariaDB and MySQL report every integrity violation as SQLState 23000 ... */
+  private static final String INTEGRITY_VIOLATION = "23000";
+  /** ... and a duplicate key by error code 1062 (ER_DUP_ENTRY) or 1586 (with the key's name). */
+  private static final int ER_DUP_ENTRY = 1062;
+  private static final int ER_DUP_ENTRY_WITH_KEY_NAME = 1586;
 
   private final DataSource dataSource;
+  private final @Nullable Dialect dialect;
 
-  /** Transactions on connections borrowed from {@code dataSource}. */
+  /** Transactions on connections borrowed from {@code dataSource}, as the database sets them up. */
   public Transactions(DataSource dataSource) {
+    this(dataSource, null);
+  }
+
+  /**
+   * Transactions on connections borrowed from {@code dataSource}, each multi-statement one begun
+   * by {@link Dialect#beginTransaction} of {@code dialect} (may be null: nothing to begin with).
+   */
+  public Transactions(DataSource dataSource, @Nullable Dialect dialect) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.dialect = dialect;
   }
 
   /** Work to do inside a transaction. */
@@ -49,6 +64,9 @@ public final class Transactions {
         connection.setAutoCommit(false);
       }
       try {
+        if (dialect != null) {
+          dialect.beginTransaction(connection);
+        }
         T result = work.run(connection);
         connection.commit();
         return result;
@@ -111,6 +129,10 @@ public final class Transactions {
   public static boolean isDuplicateKey(SQLException e) {
     for (SQLException next = e; next != null; next = next.getNextException()) {
       if (UNIQUE_VIOLATION.equals(next.getSQLState())) {
+        return true;
+      }
+      if (INTEGRITY_VIOLATION.equals(next.getSQLState())
+          && (next.getErrorCode() == ER_DUP_ENTRY || next.getErrorCode() == ER_DUP_ENTRY_WITH_KEY_NAME)) {
         return true;
       }
     }
