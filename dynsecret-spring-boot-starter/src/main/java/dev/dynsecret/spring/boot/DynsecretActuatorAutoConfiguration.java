@@ -30,10 +30,12 @@ public class DynsecretActuatorAutoConfiguration {
 
   /**
    * Property keys whose values are provider configuration: {@code
-   * dynsecret.secrets.<name>.config.<key>}, however spelled (environment variables too).
+   * dynsecret.secrets.<name>.config.<key>}, however spelled (environment variables and
+   * bracket notation too).
    */
   public static final Pattern PROVIDER_CONFIG_KEY =
-      Pattern.compile("^dynsecret[._]secrets[._].+[._]config[._].+$", Pattern.CASE_INSENSITIVE);
+      Pattern.compile("^dynsecret[._]secrets.+?[._\\]]config[._\\[].+$",
+          Pattern.CASE_INSENSITIVE);
 
   /** The masking, needed whenever the actuator is present, whichever endpoints are exposed. */
   @Configuration(proxyBeanMethods = false)
