@@ -10,7 +10,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Ties the manager's background work to the application context: started with the context,
- * closed when it stops. Its phase is below the web server's, so the manager starts before the
+ * closed when it stops. A closed manager cannot start again, so a context stopped and started
+ * again by hand ({@code stop()}, {@code start()}) fails to start it; closing is final. Its phase is below the web server's, so the manager starts before the
  * server takes requests and closes only after the server has finished the requests in flight.
  */
 public final class DynsecretLifecycle implements SmartLifecycle {
@@ -71,6 +72,15 @@ public final class DynsecretLifecycle implements SmartLifecycle {
   @Override
   public boolean isRunning() {
     return running;
+  }
+
+  /**
+   * Not pauseable: stopping closes the manager for good, so a context that is paused (as the
+   * Spring test framework does with cached contexts) must keep it running.
+   */
+  @Override
+  public boolean isPauseable() {
+    return false;
   }
 
   @Override
