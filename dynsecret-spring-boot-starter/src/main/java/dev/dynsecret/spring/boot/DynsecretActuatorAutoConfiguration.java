@@ -84,7 +84,8 @@ public class DynsecretActuatorAutoConfiguration {
     DynsecretHealthIndicator dynsecretHealthIndicator(LeaseManager manager,
         DynsecretProperties properties) {
       return new DynsecretHealthIndicator(manager,
-          new Status(properties.getHealth().getRevocationFailedStatus()));
+          new Status(properties.getHealth().getRevocationFailedStatus().strip()
+              .toUpperCase(java.util.Locale.ROOT)));
     }
   }
 }

@@ -75,7 +75,7 @@ class ActuatorAutoConfigurationTest {
 
     @Test
     void theStatusForRevocationFailedLeasesIsAProperty() {
-      runner.withPropertyValues("dynsecret.health.revocation-failed-status=DOWN").run(context -> {
+      runner.withPropertyValues("dynsecret.health.revocation-failed-status=down").run(context -> {
         LeaseManager manager = context.getBean(LeaseManager.class);
         String id = manager.create("orders-api").lease().id();
         provider.failAllRevokes(() -> new DefinitiveProviderException("403 (test)"));
