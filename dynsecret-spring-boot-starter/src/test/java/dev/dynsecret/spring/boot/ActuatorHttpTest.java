@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dynsecret.LeaseManager;
 import dev.dynsecret.testkit.RecordingProvider;
-import dev.dynsecret.testkit.logs.SecretsUsed;
+import dev.dynsecret.buildsupport.SecretsUsed;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -67,7 +67,7 @@ class BadPropertiesTest {
   void aProviderRefusingItsConfigurationNamesTheConfigurationKeyAndNotTheValues() {
     // The real IBM API Connect provider (found by ServiceLoader) checks its configuration.
     String apiKey = "ak-SECRET-spring-config-3141";
-    dev.dynsecret.testkit.logs.SecretsUsed.record(apiKey);
+    dev.dynsecret.buildsupport.SecretsUsed.record(apiKey);
     runner.withPropertyValues(SECRET + "provider=ibm-api-connect", SECRET + "config.apiKey=" + apiKey,
             SECRET + "config.url=ftp://example.com")
         .run(context -> {

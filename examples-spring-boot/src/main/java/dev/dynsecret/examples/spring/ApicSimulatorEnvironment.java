@@ -1,7 +1,7 @@
 package dev.dynsecret.examples.spring;
 
 import dev.dynsecret.ProviderConfig;
-import dev.dynsecret.testkit.apic.ApicSimulator;
+import dev.dynsecret.apic.simulator.ApicSimulator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;

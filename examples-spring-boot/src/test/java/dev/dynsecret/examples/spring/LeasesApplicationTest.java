@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dynsecret.testkit.apic.ApicSimulator;
-import dev.dynsecret.testkit.apic.LiveCredential;
-import dev.dynsecret.testkit.apic.RequestKind;
+import dev.dynsecret.apic.simulator.ApicSimulator;
+import dev.dynsecret.apic.simulator.LiveCredential;
+import dev.dynsecret.apic.simulator.RequestKind;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
