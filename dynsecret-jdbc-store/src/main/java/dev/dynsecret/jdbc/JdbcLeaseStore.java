@@ -9,6 +9,7 @@ import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.NotFoundException;
 import dev.dynsecret.StoreException;
+import dev.dynsecret.jdbc.internal.DatabaseClock;
 import dev.dynsecret.jdbc.internal.Dialect;
 import dev.dynsecret.jdbc.internal.LeaseRows;
 import dev.dynsecret.jdbc.internal.LeaseSql;
@@ -22,8 +23,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -54,6 +57,14 @@ import javax.sql.DataSource;
 public final class JdbcLeaseStore implements LeaseStore {
   /** The table prefix used when none is set. */
   public static final String DEFAULT_TABLE_PREFIX = "dynsecret_";
+  /** The query time-out used when none is set, in seconds. */
+  public static final int DEFAULT_QUERY_TIMEOUT_SECONDS = 30;
+  /** The network time-out used when none is set, in seconds. */
+  public static final int DEFAULT_NETWORK_TIMEOUT_SECONDS = 60;
+  private static final Duration DEFAULT_QUERY_TIMEOUT =
+      Duration.ofSeconds(DEFAULT_QUERY_TIMEOUT_SECONDS);
+  private static final Duration DEFAULT_NETWORK_TIMEOUT =
+      Duration.ofSeconds(DEFAULT_NETWORK_TIMEOUT_SECONDS);
 
   private final SqlDialect dialect;
   private final Tables tables;
@@ -61,12 +72,16 @@ public final class JdbcLeaseStore implements LeaseStore {
   private final Transactions transactions;
   private final LeaseSql sql;
 
-  private JdbcLeaseStore(SqlDialect dialect, Tables tables, Transactions transactions) {
+  private final boolean databaseClock;
+
+  private JdbcLeaseStore(SqlDialect dialect, Tables tables, Transactions transactions,
+      boolean databaseClock) {
     this.dialect = dialect;
     this.tables = tables;
     this.sqlDialect = Dialect.of(dialect);
     this.transactions = transactions;
     this.sql = new LeaseSql(sqlDialect, tables);
+    this.databaseClock = databaseClock;
   }
 
   /** A builder for a store on {@code dataSource}. */
@@ -97,6 +112,36 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   // ---------------------------------------------------------------- LeaseStore
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: {@code local} corrected to the database's clock (unless built with {@link
+   * Builder#useDatabaseClock(boolean) useDatabaseClock(false)}), so that every node sharing the
+   * database decides by the same time. The offset between the two is measured by reading the
+   * database's current time, at the midpoint of the best of three round trips, when the clock is
+   * first read; again every 30 s; and at once when {@code local} jumps (moves more than 1 s apart
+   * from the monotonic {@link System#nanoTime()}). Meanwhile the clock serves {@code local +
+   * offset}; after a jump that cannot be measured (the database is away) it carries the database's
+   * time on by the monotonic clock, never by the jumped one. The time lease ids carry is taken
+   * from this clock too.
+   */
+  @Override
+  public Clock clock(Clock local) {
+    Objects.requireNonNull(local, "local");
+    return databaseClock ? DatabaseClock.correcting(local, this::databaseTime) : local;
+  }
+
+  /** The database's current time, as every node sharing it reads it. */
+  Instant databaseTime() {
+    return transactions.single(() -> "reading the database's time", connection -> {
+      try (PreparedStatement now = connection.prepareStatement(sqlDialect.currentTimeSql());
+          ResultSet rs = now.executeQuery()) {
+        rs.next();
+        return rs.getObject(1, OffsetDateTime.class).toInstant();
+      }
+    });
+  }
 
   @Override
   public void insert(LeaseRecord lease) {
@@ -374,6 +419,9 @@ public final class JdbcLeaseStore implements LeaseStore {
     private String tablePrefix = DEFAULT_TABLE_PREFIX;
     private boolean createSchema;
     private SqlDialect dialect;
+    private boolean useDatabaseClock = true;
+    private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
+    private Duration networkTimeout = DEFAULT_NETWORK_TIMEOUT;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -398,6 +446,56 @@ public final class JdbcLeaseStore implements LeaseStore {
       return this;
     }
 
+    /**
+     * Whether lease decisions go by the database's clock (default true): every node's clock is
+     * corrected to the database's, see {@link JdbcLeaseStore#clock(Clock)}. Set false only where
+     * the nodes decide by their own clocks on purpose: tests that drive time with a controlled
+     * clock, or nodes whose clocks are kept in step otherwise (then a node whose clock is off
+     * revokes leases early, or late, by as much).
+     */
+    public Builder useDatabaseClock(boolean use) {
+      this.useDatabaseClock = use;
+      return this;
+    }
+
+    /**
+     * How long one statement may run before the database is asked to cancel it ({@link
+     * java.sql.Statement#setQueryTimeout}, whole seconds, rounded up): a bound on lock waits and
+     * slow queries. Zero leaves the driver's setting (usually none). Default {@value
+     * #DEFAULT_QUERY_TIMEOUT_SECONDS} s.
+     */
+    public Builder queryTimeout(Duration timeout) {
+      this.queryTimeout = nonNegative("queryTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * How long the driver waits for any answer from the database on a borrowed connection before
+     * it gives up and the call fails with {@code StoreException} ({@link
+     * Connection#setNetworkTimeout}; restored when the connection is returned). This is what
+     * bounds a call when the database is unreachable and packets are dropped rather than refused,
+     * where cancelling a statement cannot get through either. Keep it above {@link #queryTimeout}.
+     * Zero leaves the driver's setting (for the PostgreSQL driver, {@code socketTimeout}: none by
+     * default). Drivers without a network (H2 embedded) ignore it. Default {@value
+     * #DEFAULT_NETWORK_TIMEOUT_SECONDS} s.
+     *
+     * <p>Getting a connection is bounded by the data source, not by the store: set the pool's
+     * connection time-out (HikariCP {@code connectionTimeout}, default 30 s) and the driver's
+     * connect and login time-outs (PostgreSQL {@code connectTimeout}, {@code loginTimeout}).
+     */
+    public Builder networkTimeout(Duration timeout) {
+      this.networkTimeout = nonNegative("networkTimeout", timeout);
+      return this;
+    }
+
+    private static Duration nonNegative(String field, Duration value) {
+      if (value == null || value.isNegative()) {
+        throw new InvalidRequestException(field, "must be zero or a positive duration; was "
+            + value);
+      }
+      return value;
+    }
+
     /** The database, instead of detecting it from the driver's product name. */
     public Builder dialect(SqlDialect dialect) {
       this.dialect = Objects.requireNonNull(dialect, "dialect");
@@ -419,9 +517,9 @@ public final class JdbcLeaseStore implements LeaseStore {
         throw new InvalidRequestException("dataSource", "is required");
       }
       Tables tables = new Tables(tablePrefix);
-      Transactions transactions = new Transactions(dataSource);
+      Transactions transactions = new Transactions(dataSource, queryTimeout, networkTimeout);
       SqlDialect chosen = dialect != null ? dialect : detect(dataSource);
-      JdbcLeaseStore store = new JdbcLeaseStore(chosen, tables, transactions);
+      JdbcLeaseStore store = new JdbcLeaseStore(chosen, tables, transactions, useDatabaseClock);
       new Schema(store.sqlDialect, tables, transactions).ensure(createSchema);
       return store;
     }

@@ -82,6 +82,15 @@ public abstract class Dialect {
    */
   public void lockForSchemaChange(Connection connection, Tables tables) throws SQLException {}
 
+  /**
+   * A query returning one row whose first column is the database's current time (not the
+   * transaction's start), readable as {@link java.time.OffsetDateTime}: the clock that every node
+   * sharing the database decides by. The default is standard SQL.
+   */
+  public String currentTimeSql() {
+    return "SELECT CURRENT_TIMESTAMP";
+  }
+
   @Override
   public String toString() {
     return kind().productName();
