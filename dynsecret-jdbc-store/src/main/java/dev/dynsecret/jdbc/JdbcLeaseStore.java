@@ -52,6 +52,10 @@ import javax.sql.DataSource;
  * leases. Times are kept to the microsecond. The store holds no secret data: a {@link LeaseRecord} has
  * none, and its metadata is stored as JSON text.
  *
+ * <p>Nodes sharing the database decide by the database's clock ({@link #clock(Clock)}), so that
+ * clocks that disagree or jump cannot revoke a lease early or take over a claim too soon. Every
+ * call is bounded by {@link Builder#queryTimeout} and {@link Builder#networkTimeout}.
+ *
  * <p>The data source belongs to the caller: {@link #close()} leaves it open.
  */
 public final class JdbcLeaseStore implements LeaseStore {
