@@ -31,7 +31,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.sql.DataSource;
 
 /**
@@ -77,6 +79,8 @@ public final class JdbcLeaseStore implements LeaseStore {
   private final LeaseSql sql;
 
   private final boolean databaseClock;
+  /** Leases of claims whose commit went unanswered; see {@link #claimDue}. */
+  private final Queue<InDoubtClaim> inDoubtClaims = new ConcurrentLinkedQueue<>();
 
   private JdbcLeaseStore(SqlDialect dialect, Tables tables, Transactions transactions,
       boolean databaseClock) {
@@ -327,6 +331,51 @@ public final class JdbcLeaseStore implements LeaseStore {
     requirePositive("limit", limit);
     Instant at = micros(now);
     Instant deadline = micros(now.plus(claimTimeout));
+    releaseInDoubtClaims();
+    List<LeaseRecord> attempted = new ArrayList<>();
+    try {
+      return claim(nodeId, at, deadline, limit, attempted);
+    } catch (RuntimeException failed) {
+      // Rolled back, unless the commit reached the database and only its answer was lost: then
+      // these leases are claimed by a node that does not know it. Hand them back once the
+      // database answers (a compare-and-set on the claimed version, which finds nothing if the
+      // claim was rolled back), rather than leave them until the claim lapses.
+      for (LeaseRecord lease : attempted) {
+        inDoubtClaims.add(new InDoubtClaim(lease, nodeId, deadline));
+      }
+      throw failed;
+    }
+  }
+
+  /**
+   * A lease of a claim that may have committed unseen: as it was before, and the claim's node
+   * and deadline (which tell that claim from a later one by the same node).
+   */
+  private record InDoubtClaim(LeaseRecord before, String nodeId, Instant deadline) {}
+
+  /** Hands back the leases of claims whose commit went unanswered; keeps them if this fails. */
+  private void releaseInDoubtClaims() {
+    InDoubtClaim next;
+    while ((next = inDoubtClaims.peek()) != null) {
+      InDoubtClaim claim = next;
+      transactions.single(() -> "handing back lease " + claim.before().id()
+          + " of a claim whose commit went unanswered", connection -> {
+        try (PreparedStatement release = connection.prepareStatement(sql.releaseClaim)) {
+          setTime(release, 1, claim.before().dueAt());
+          release.setString(2, claim.before().id());
+          release.setLong(3, claim.before().version() + 1);
+          release.setString(4, claim.nodeId());
+          setTime(release, 5, claim.deadline());
+          release.executeUpdate();
+        }
+        return null;
+      });
+      inDoubtClaims.remove(claim);
+    }
+  }
+
+  private List<LeaseRecord> claim(String nodeId, Instant at, Instant deadline, int limit,
+      List<LeaseRecord> attempted) {
     return transactions.run(() -> "claiming due leases for " + nodeId, connection -> {
       sqlDialect.beforeClaim(connection, tables);
       List<LeaseRecord> due = new ArrayList<>();
@@ -341,6 +390,7 @@ public final class JdbcLeaseStore implements LeaseStore {
       if (due.isEmpty()) {
         return List.of();
       }
+      attempted.addAll(due);
       try (PreparedStatement claim = connection.prepareStatement(sql.claimUpdate)) {
         claim.setString(1, nodeId);
         setTime(claim, 2, deadline);

@@ -48,6 +48,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -649,6 +650,71 @@ abstract class JdbcLeaseStoreBehaviour {
     InvalidRequestException network = assertThrows(InvalidRequestException.class,
         () -> JdbcLeaseStore.builder(dataSource()).networkTimeout(null));
     assertEquals("networkTimeout", network.field());
+  }
+
+  // ------------------------------------------------------- a claim whose commit is in doubt
+
+  @Test
+  void aClaimWhoseCommitAnswerWasLostIsHandedBackByTheNextClaimNotAfterTheTimeout() {
+    store.insert(active("a", "s", T0));
+    AtomicReference<String> commits = new AtomicReference<>("answer");
+    JdbcLeaseStore lossy = JdbcLeaseStore.builder(committing(dataSource(), commits))
+        .tablePrefix(store.tablePrefix()).build();
+    commits.set("lose the answer");
+
+    assertThrows(StoreException.class,
+        () -> lossy.claimDue("node-1", T0, Duration.ofMinutes(2), 10));
+    assertEquals("node-1", store.find("a").orElseThrow().claimedBy(), "the claim took effect");
+
+    commits.set("answer");
+    List<LeaseRecord> again = lossy.claimDue("node-1", T0.plusSeconds(1), Duration.ofMinutes(2), 10);
+
+    assertEquals(List.of("a"), ids(again), "handed back and claimed afresh, 2 min early");
+    assertEquals(T0.plusSeconds(1).plus(Duration.ofMinutes(2)), again.get(0).dueAt());
+    assertEquals(again.get(0), store.find("a").orElseThrow());
+  }
+
+  @Test
+  void aClaimThatWasRolledBackLeavesAnotherNodesLaterClaimAlone() {
+    store.insert(active("a", "s", T0));
+    AtomicReference<String> commits = new AtomicReference<>("answer");
+    JdbcLeaseStore lossy = JdbcLeaseStore.builder(committing(dataSource(), commits))
+        .tablePrefix(store.tablePrefix()).build();
+    commits.set("fail");
+
+    assertThrows(StoreException.class,
+        () -> lossy.claimDue("node-1", T0, Duration.ofMinutes(2), 10));
+    List<LeaseRecord> other = store.claimDue("node-2", T0, Duration.ofMinutes(2), 10);
+    assertEquals(List.of("a"), ids(other));
+
+    commits.set("answer");
+    assertEquals(List.of(), lossy.claimDue("node-1", T0.plusSeconds(1), Duration.ofMinutes(2), 10));
+    assertEquals(other.get(0), store.find("a").orElseThrow(), "node-2's claim stands");
+  }
+
+  /**
+   * A data source whose commits, while {@code mode} says so, fail before reaching the database
+   * ("fail") or take effect with their answer lost ("lose the answer").
+   */
+  private static DataSource committing(DataSource real, AtomicReference<String> mode) {
+    return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+        new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+          Object result = invoke(real, method, args);
+          if (!(result instanceof Connection connection)) {
+            return result;
+          }
+          return Proxy.newProxyInstance(Connection.class.getClassLoader(),
+              new Class<?>[] {Connection.class}, (p, m, a) -> {
+                if (m.getName().equals("commit") && mode.get().equals("fail")) {
+                  throw new SQLException("connection reset (simulated)", "08006");
+                }
+                Object r = invoke(connection, m, a);
+                if (m.getName().equals("commit") && mode.get().equals("lose the answer")) {
+                  throw new SQLException("connection lost after the commit (simulated)", "08006");
+                }
+                return r;
+              });
+        });
   }
 
   /** A data source that refuses connections while {@code away} is set. */
