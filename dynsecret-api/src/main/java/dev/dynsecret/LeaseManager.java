@@ -304,7 +304,12 @@ public final class LeaseManager implements AutoCloseable {
    * returns. {@link #start()} does this periodically; call it directly to drive the engine from
    * your own scheduler or from a test with a controlled clock.
    *
+   * <p>If a store write fails during the pass, no further provider call is started: the leases
+   * not yet worked, and outcomes the store did not take, are written when a later pass finds the
+   * store answering, before it claims anything.
+   *
    * @return how many due leases were worked
+   * @throws StoreException if the store cannot be reached before anything is claimed
    */
   public int processDue() {
     return runner.processDueNow();
