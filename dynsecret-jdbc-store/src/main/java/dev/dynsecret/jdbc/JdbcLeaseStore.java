@@ -517,6 +517,11 @@ public final class JdbcLeaseStore implements LeaseStore {
      * java.sql.Statement#setQueryTimeout}, whole seconds, rounded up): a bound on lock waits and
      * slow queries. Zero leaves the driver's setting (usually none). Default {@value
      * #DEFAULT_QUERY_TIMEOUT_SECONDS} s.
+     *
+     * <p>The PostgreSQL driver cancels over a new connection and, if the network drops packets,
+     * waits up to its {@code cancelSignalTimeout} (10 s by default) for that too before the
+     * statement ends; keep this time-out at or above {@link #networkTimeout} less that, or lower
+     * {@code cancelSignalTimeout}, so that a dead network is ended by the network time-out.
      */
     public Builder queryTimeout(Duration timeout) {
       this.queryTimeout = nonNegative("queryTimeout", timeout);
