@@ -35,6 +35,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link LeaseStore} in a relational database reached through a {@link DataSource}: H2 for one
@@ -410,7 +411,7 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   /** {@inheritDoc} An empty (or null) set of states counts nothing, without asking the database. */
   @Override
-  public long count(String secretName, Set<LeaseState> states) {
+  public long count(String secretName, @Nullable Set<LeaseState> states) {
     if (secretName == null) {
       throw new InvalidRequestException("secretName", "is required");
     }
@@ -472,7 +473,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     private final DataSource dataSource;
     private String tablePrefix = DEFAULT_TABLE_PREFIX;
     private boolean createSchema;
-    private SqlDialect dialect;
+    private @Nullable SqlDialect dialect;
     private boolean useDatabaseClock = true;
     private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
     private Duration networkTimeout = DEFAULT_NETWORK_TIMEOUT;
