@@ -304,7 +304,12 @@ public final class LeaseManager implements AutoCloseable {
    * returns. {@link #start()} does this periodically; call it directly to drive the engine from
    * your own scheduler or from a test with a controlled clock.
    *
+   * <p>If a store write fails during the pass, no further provider call is started: the leases
+   * not yet worked, and outcomes the store did not take, are written when a later pass finds the
+   * store answering, before it claims anything.
+   *
    * @return how many due leases were worked
+   * @throws StoreException if the store cannot be reached before anything is claimed
    */
   public int processDue() {
     return runner.processDueNow();
@@ -391,6 +396,8 @@ public final class LeaseManager implements AutoCloseable {
     private @Nullable Duration orphanSweepInterval;
     private @Nullable ThreadFactory threadFactory;
     private Duration closeTimeout = Duration.ofSeconds(30);
+    private Duration maxClockSkew = Duration.ofSeconds(5);
+    private boolean refuseWorkOnClockSkew;
 
     private Builder() {}
 
@@ -424,7 +431,13 @@ public final class LeaseManager implements AutoCloseable {
       return this;
     }
 
-    /** The clock all times come from. Default: the system clock in UTC. */
+    /**
+     * This node's clock. Default: the system clock in UTC. Decisions that several nodes must
+     * agree on (what is due, when a claim lapses, expiry, how far a renewal reaches, retry
+     * times) go by the store's clock, {@link LeaseStore#clock(Clock)}, which is derived from
+     * this one: for the in-memory store it is this one; the JDBC store corrects it to the
+     * database's time.
+     */
     public Builder clock(Clock clock) {
       this.clock = required(clock, "clock");
       return this;
@@ -523,6 +536,28 @@ public final class LeaseManager implements AutoCloseable {
     }
 
     /**
+     * How far this node's clock may be from the store's clock before the manager warns (once,
+     * and again only if the skew changes by as much again); see {@link #refuseWorkOnClockSkew}.
+     * Default 5 s.
+     */
+    public Builder maxClockSkew(Duration skew) {
+      this.maxClockSkew = skew;
+      return this;
+    }
+
+    /**
+     * Whether background work stops while this node's clock is further from the store's clock
+     * than {@link #maxClockSkew}, and resumes once it is back within. Default false: decisions go
+     * by the store's clock either way, so a skewed node still decides correctly; set it where a
+     * node whose time synchronisation failed should rather stand aside. {@link
+     * LeaseManager#processDue()} and the other calls are not refused.
+     */
+    public Builder refuseWorkOnClockSkew(boolean refuse) {
+      this.refuseWorkOnClockSkew = refuse;
+      return this;
+    }
+
+    /**
      * Builds the manager and registers the secrets given to {@link #secret}. Background work
      * starts with {@link LeaseManager#start()}.
      *
@@ -537,6 +572,7 @@ public final class LeaseManager implements AutoCloseable {
       requirePositive("pendingGracePeriod", pendingGrace);
       requirePositive("historyRetention", historyRetention);
       requirePositive("closeTimeout", closeTimeout);
+      requirePositive("maxClockSkew", maxClockSkew);
       if (orphanSweepInterval != null) {
         requirePositive("orphanSweepInterval", orphanSweepInterval);
       }
@@ -553,10 +589,15 @@ public final class LeaseManager implements AutoCloseable {
       }
       ProviderRegistry registry = ProviderRegistry.create(
           providers, discoverProviders, Thread.currentThread().getContextClassLoader());
+      Clock agreed = store.clock(clock);
+      if (agreed == null) {
+        throw new InvalidRequestException("store", "must give a clock; "
+            + store.getClass().getName() + ".clock(Clock) returned null");
+      }
       LeaseManager manager = new LeaseManager(new EngineSettings(store, registry,
-          new Listeners(listeners), clock, node, pollInterval, parallelism, batchSize,
+          new Listeners(listeners), agreed, node, pollInterval, parallelism, batchSize,
           claimTimeout, retryPolicy, pendingGrace, historyRetention, orphanSweepInterval,
-          threadFactory, closeTimeout));
+          threadFactory, closeTimeout, clock, maxClockSkew, refuseWorkOnClockSkew));
       try {
         secrets.forEach(manager::register);
       } catch (RuntimeException e) {

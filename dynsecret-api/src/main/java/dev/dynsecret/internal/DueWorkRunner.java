@@ -49,6 +49,8 @@ public final class DueWorkRunner implements AutoCloseable {
   private @Nullable Instant nextOrphanSweep;
   private final Set<String> unsweepable = new HashSet<>();
   private volatile boolean closed;
+  /** The skew last warned about, or null while the clock agrees. */
+  private Duration reportedSkew;
 
   public DueWorkRunner(DueWork due, OrphanSweep orphans, EngineSettings settings) {
     this.due = due;
@@ -79,6 +81,7 @@ public final class DueWorkRunner implements AutoCloseable {
   public int processDueNow() {
     lockPass("processDue");
     try {
+      clockAgrees();
       return due.process(this::runAll);
     } finally {
       passes.readLock().unlock();
@@ -103,6 +106,9 @@ public final class DueWorkRunner implements AutoCloseable {
       return; // close() is under way; it stops this thread next
     }
     try {
+      if (!clockAgrees() && settings.refuseWorkOnClockSkew()) {
+        return; // said so once in clockAgrees(); try again next poll
+      }
       due.process(this::runAll);
       Instant now = settings.clock().instant();
       if (nextPurge == null || !now.isBefore(nextPurge)) {
@@ -120,6 +126,34 @@ public final class DueWorkRunner implements AutoCloseable {
     } finally {
       passes.readLock().unlock();
     }
+  }
+
+  /**
+   * Whether this node's clock is within the allowed skew of the store's clock, which decisions
+   * are made by. Says so in the log when that changes (or the skew moves by more than the
+   * allowance again), not on every pass.
+   */
+  boolean clockAgrees() {
+    Duration skew = Duration.between(settings.localClock().instant(), settings.clock().instant());
+    Duration allowed = settings.maxClockSkew();
+    boolean off = skew.abs().compareTo(allowed) > 0;
+    synchronized (this) {
+      if (off && (reportedSkew == null || skew.minus(reportedSkew).abs().compareTo(allowed) > 0)) {
+        reportedSkew = skew;
+        log.warn("The clock of node {} is {} {} the lease store's clock, more than the {} allowed;"
+            + " {}. Check the node's time synchronisation", settings.nodeId(),
+            Durations.format(skew.abs()), skew.isNegative() ? "ahead of" : "behind",
+            Durations.format(allowed), settings.refuseWorkOnClockSkew()
+                ? "background lease work stops until it is back within"
+                : "decisions go by the store's clock");
+      } else if (!off && reportedSkew != null) {
+        reportedSkew = null;
+        log.info("The clock of node {} is back within {} of the lease store's clock{}",
+            settings.nodeId(), Durations.format(allowed),
+            settings.refuseWorkOnClockSkew() ? "; background lease work resumes" : "");
+      }
+    }
+    return !off;
   }
 
   private void sweepOrphans() {

@@ -11,6 +11,11 @@ import org.jspecify.annotations.Nullable;
  * Everything the engine is configured with; built and checked by {@code LeaseManager.Builder}.
  * {@code orphanSweepInterval} is null when background work does not sweep orphans, {@code
  * threadFactory} when the engine names its own daemon threads.
+ *
+ * <p>{@code clock} is the clock every decision is made by: the store's {@link
+ * LeaseStore#clock(Clock)}, which several nodes sharing the store agree on. {@code localClock} is
+ * this node's own clock, kept only to tell how far off it is ({@code maxClockSkew}; background
+ * work stops while it is further off if {@code refuseWorkOnClockSkew}).
  */
 public record EngineSettings(
     LeaseStore store,
@@ -27,7 +32,10 @@ public record EngineSettings(
     Duration historyRetention,
     @Nullable Duration orphanSweepInterval,
     @Nullable ThreadFactory threadFactory,
-    Duration closeTimeout) {
+    Duration closeTimeout,
+    Clock localClock,
+    Duration maxClockSkew,
+    boolean refuseWorkOnClockSkew) {
 
   /** Whether background work sweeps orphans (off unless an interval is set). */
   public boolean sweepsOrphans() {

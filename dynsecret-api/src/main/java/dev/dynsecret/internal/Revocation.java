@@ -16,6 +16,7 @@ import dev.dynsecret.spi.LeaseStore;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,7 @@ public final class Revocation {
   private final LeaseStore store;
   private final SecretRegistry secrets;
   private final LeaseReads reads;
+  private final OwedWrites owed = new OwedWrites();
 
   public Revocation(EngineSettings settings, SecretRegistry secrets, LeaseReads reads) {
     this.settings = settings;
@@ -170,7 +172,13 @@ public final class Revocation {
     } catch (RuntimeException e) {
       return recordFailedAttempt(claimed, e);
     }
-    LeaseRecord stored = writeOutcome(LeaseTransitions.revoked(claimed, now(), settings.nodeId()));
+    LeaseRecord stored = writeOutcome(LeaseTransitions.revoked(claimed, now(), settings.nodeId()),
+        written -> announceRevoked(written, reconciling));
+    announceRevoked(stored, reconciling);
+    return stored;
+  }
+
+  private void announceRevoked(LeaseRecord stored, boolean reconciling) {
     if (reconciling) {
       log.info("Reconciled lease {} of '{}': its create never completed; credential deleted",
           stored.id(), stored.secretName());
@@ -183,7 +191,6 @@ public final class Revocation {
           stored.revokeReason());
       settings.listeners().fire("revoked", stored, LeaseListener::revoked);
     }
-    return stored;
   }
 
   private LeaseRecord recordFailedAttempt(LeaseRecord claimed, RuntimeException e) {
@@ -191,11 +198,17 @@ public final class Revocation {
     LeaseRecord next = LeaseTransitions.attemptFailed(claimed, Failures.describe(e), definitive,
         now(), settings.retryPolicy(), ThreadLocalRandom.current().nextDouble(),
         Failures.retryAfter(e));
-    LeaseRecord stored = writeOutcome(next);
+    LeaseRecord stored = writeOutcome(next, written -> announceFailedAttempt(written, definitive));
+    announceFailedAttempt(stored, definitive);
+    return stored;
+  }
+
+  private void announceFailedAttempt(LeaseRecord stored, boolean definitive) {
     if (stored.state() == LeaseState.REVOCATION_FAILED) {
       log.error("Revocation of lease {} of '{}' failed {} after {} attempt(s): {}; it needs an"
-          + " operator", stored.id(), stored.secretName(), definitive ? "definitively" : "for good",
-          stored.revocationAttempts(), stored.lastError());
+          + " operator", stored.id(), stored.secretName(),
+          definitive ? "definitively" : "for good", stored.revocationAttempts(),
+          stored.lastError());
       settings.listeners().fire("revocationFailed", stored, LeaseListener::revocationFailed);
     } else {
       log.warn("Revocation attempt {} of lease {} of '{}' failed: {}; next attempt at {}",
@@ -204,17 +217,17 @@ public final class Revocation {
       settings.listeners().fire("revocationRetryScheduled", stored,
           LeaseListener::revocationRetryScheduled);
     }
-    return stored;
   }
 
   /**
    * Records the outcome of a revocation attempt on a lease this node holds. When the store fails
    * to answer, the write may still have taken effect (a connection lost after the commit): the
    * lease is read back, and if it is at the next version with this outcome, the write counts as
-   * done, so the caller and the listeners still hear of it. Otherwise the failure stands; the
-   * claim then lapses and the attempt is made again.
+   * done, so the caller and the listeners still hear of it. Otherwise the failure stands and the
+   * outcome is owed: it is written once the store answers again, and {@code onWritten} is told
+   * then (should this node stop first, the claim lapses and the attempt is made again).
    */
-  private LeaseRecord writeOutcome(LeaseRecord outcome) {
+  private LeaseRecord writeOutcome(LeaseRecord outcome, Consumer<LeaseRecord> onWritten) {
     try {
       return store.update(outcome);
     } catch (StoreException unanswered) {
@@ -223,6 +236,7 @@ public final class Revocation {
         current = store.find(outcome.id());
       } catch (RuntimeException readFailure) {
         unanswered.addSuppressed(readFailure);
+        owed.owe(outcome, onWritten);
         throw unanswered;
       }
       if (current.isPresent() && LeaseTransitions.writtenAsAsked(outcome, current.get())) {
@@ -230,7 +244,15 @@ public final class Revocation {
             outcome.id(), unanswered.getMessage());
         return current.get();
       }
+      if (current.isPresent() && current.get().version() == outcome.version()) {
+        owed.owe(outcome, onWritten); // still as this node claimed it: write it later
+      }
       throw unanswered;
     }
+  }
+
+  /** The writes this node owes the store; due work makes them when the store answers again. */
+  OwedWrites owed() {
+    return owed;
   }
 }

@@ -6,6 +6,7 @@ import dev.dynsecret.LeaseState;
 import dev.dynsecret.NotFoundException;
 import dev.dynsecret.Page;
 import dev.dynsecret.StoreException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -91,6 +92,28 @@ public interface LeaseStore extends AutoCloseable {
    * @return how many were deleted
    */
   int purgeRevokedBefore(Instant cutoff, int limit);
+
+  /**
+   * The clock every node sharing this store decides by: what is due, when a claim lapses, when a
+   * lease expires, how far a renewal may reach, when a retry is due. Node clocks drift and jump;
+   * a store that several nodes share should return a clock they all agree on, for example one
+   * corrected to the database's own time. {@code local} is the node's clock (what {@code
+   * LeaseManager.Builder.clock} was given); the manager asks once, when it is built, and
+   * compares the two clocks to warn about a node whose clock is far off.
+   *
+   * <p>The returned clock must not throw: when the shared time cannot be read, it answers from
+   * what it knew last. The default returns {@code local}: right for a store only one process
+   * uses, such as an in-memory one.
+   *
+   * <p><b>Evolution:</b> added after the first release's baseline; stores written before it
+   * keep deciding by the node's clock.
+   *
+   * @param local this node's clock
+   * @return the clock to decide by; never null
+   */
+  default Clock clock(Clock local) {
+    return local;
+  }
 
   /** Releases the store's resources. The default does nothing. */
   @Override

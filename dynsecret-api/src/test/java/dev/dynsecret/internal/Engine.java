@@ -37,7 +37,8 @@ final class Engine {
     settings = new EngineSettings(store,
         ProviderRegistry.create(List.of(provider), false, Engine.class.getClassLoader()),
         new Listeners(List.of()), clock, "node-a", Duration.ofSeconds(5), 1, 100, CLAIM_TIMEOUT,
-        RetryPolicy.DEFAULT, GRACE, Duration.ofDays(7), null, null, Duration.ofSeconds(5));
+        RetryPolicy.DEFAULT, GRACE, Duration.ofDays(7), null, null, Duration.ofSeconds(5),
+        clock, Duration.ofSeconds(5), false);
     secrets = new SecretRegistry(settings.providers());
     reads = new LeaseReads(store);
     creation = new Creation(settings, secrets);

@@ -13,16 +13,18 @@ import java.util.Map;
  * @param workingDirectory where relative paths (the default configuration file) start
  * @param clock the time leases are shown relative to, and the lease manager's clock
  * @param stdoutIsTerminal whether standard output is a terminal ({@code create} warns then)
+ * @param databaseClock whether the lease manager decides by the database's clock, as every node
+ *     sharing the store does (true); tests that drive {@code clock} by hand turn it off
  */
 record Environment(Map<String, String> variables, Path workingDirectory, Clock clock,
-    boolean stdoutIsTerminal) {
+    boolean stdoutIsTerminal, boolean databaseClock) {
 
   /** The process's own. */
   static Environment system() {
     // Java 17 cannot ask about stdout alone; a console exists only when stdin and stdout are both
     // terminals, which is the interactive case the warning is for.
     return new Environment(System.getenv(), Path.of("").toAbsolutePath(), Clock.systemUTC(),
-        System.console() != null);
+        System.console() != null, true);
   }
 
   String get(String name) {

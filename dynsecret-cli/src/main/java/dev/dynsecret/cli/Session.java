@@ -47,7 +47,8 @@ final class Session implements AutoCloseable {
       password = Secret.of(env.get("DYNSECRET_STORE_PASSWORD"));
     }
     DataSource dataSource = dataSource(url, user, password);
-    JdbcLeaseStore.Builder store = JdbcLeaseStore.builder(dataSource).createSchema(true);
+    JdbcLeaseStore.Builder store = JdbcLeaseStore.builder(dataSource).createSchema(true)
+        .useDatabaseClock(env.databaseClock());
     if (config.store().tablePrefix() != null) {
       store.tablePrefix(config.store().tablePrefix());
     }

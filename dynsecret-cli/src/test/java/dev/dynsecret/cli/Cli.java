@@ -96,7 +96,7 @@ final class Cli {
   Result runRaw(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine(new Environment(Map.copyOf(env), dir, clock, terminal));
+    CommandLine cli = Main.commandLine(new Environment(Map.copyOf(env), dir, clock, terminal, false));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int exit = cli.execute(args);

@@ -8,6 +8,7 @@ import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.NotFoundException;
 import dev.dynsecret.StoreException;
+import dev.dynsecret.jdbc.internal.DatabaseClock;
 import dev.dynsecret.jdbc.internal.Dialect;
 import dev.dynsecret.jdbc.internal.LeaseRows;
 import dev.dynsecret.jdbc.internal.LeaseSql;
@@ -21,13 +22,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -49,11 +53,23 @@ import org.jspecify.annotations.Nullable;
  * leases. Times are kept to the microsecond. The store holds no secret data: a {@link LeaseRecord} has
  * none, and its metadata is stored as JSON text.
  *
+ * <p>Nodes sharing the database decide by the database's clock ({@link #clock(Clock)}), so that
+ * clocks that disagree or jump cannot revoke a lease early or take over a claim too soon. Every
+ * call is bounded by {@link Builder#queryTimeout} and {@link Builder#networkTimeout}.
+ *
  * <p>The data source belongs to the caller: {@link #close()} leaves it open.
  */
 public final class JdbcLeaseStore implements LeaseStore {
   /** The table prefix used when none is set. */
   public static final String DEFAULT_TABLE_PREFIX = "dynsecret_";
+  /** The query time-out used when none is set, in seconds. */
+  public static final int DEFAULT_QUERY_TIMEOUT_SECONDS = 30;
+  /** The network time-out used when none is set, in seconds. */
+  public static final int DEFAULT_NETWORK_TIMEOUT_SECONDS = 60;
+  private static final Duration DEFAULT_QUERY_TIMEOUT =
+      Duration.ofSeconds(DEFAULT_QUERY_TIMEOUT_SECONDS);
+  private static final Duration DEFAULT_NETWORK_TIMEOUT =
+      Duration.ofSeconds(DEFAULT_NETWORK_TIMEOUT_SECONDS);
 
   private final SqlDialect dialect;
   private final Tables tables;
@@ -61,12 +77,18 @@ public final class JdbcLeaseStore implements LeaseStore {
   private final Transactions transactions;
   private final LeaseSql sql;
 
-  private JdbcLeaseStore(Dialect sqlDialect, Tables tables, Transactions transactions) {
+  private final boolean databaseClock;
+  /** Leases of claims whose commit went unanswered; see {@link #claimDue}. */
+  private final Queue<InDoubtClaim> inDoubtClaims = new ConcurrentLinkedQueue<>();
+
+  private JdbcLeaseStore(Dialect sqlDialect, Tables tables, Transactions transactions,
+      boolean databaseClock) {
     this.dialect = sqlDialect.kind();
     this.tables = tables;
     this.sqlDialect = sqlDialect;
     this.transactions = transactions;
     this.sql = new LeaseSql(sqlDialect, tables);
+    this.databaseClock = databaseClock;
   }
 
   /** A builder for a store on {@code dataSource}. */
@@ -97,6 +119,36 @@ public final class JdbcLeaseStore implements LeaseStore {
   }
 
   // ---------------------------------------------------------------- LeaseStore
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: {@code local} corrected to the database's clock (unless built with {@link
+   * Builder#useDatabaseClock(boolean) useDatabaseClock(false)}), so that every node sharing the
+   * database decides by the same time. The offset between the two is measured by reading the
+   * database's current time, at the midpoint of the best of three round trips, when the clock is
+   * first read; again every 30 s; and at once when {@code local} jumps (moves more than 1 s apart
+   * from the monotonic {@link System#nanoTime()}). Meanwhile the clock serves {@code local +
+   * offset}; after a jump that cannot be measured (the database is away) it carries the database's
+   * time on by the monotonic clock, never by the jumped one. The time lease ids carry is taken
+   * from this clock too.
+   */
+  @Override
+  public Clock clock(Clock local) {
+    Objects.requireNonNull(local, "local");
+    return databaseClock ? DatabaseClock.correcting(local, this::databaseTime) : local;
+  }
+
+  /** The database's current time, as every node sharing it reads it. */
+  Instant databaseTime() {
+    return transactions.single(() -> "reading the database's time", connection -> {
+      try (PreparedStatement now = connection.prepareStatement(sqlDialect.currentTimeSql());
+          ResultSet rs = now.executeQuery()) {
+        rs.next();
+        return sqlDialect.currentTime(rs);
+      }
+    });
+  }
 
   @Override
   public void insert(LeaseRecord lease) {
@@ -278,6 +330,51 @@ public final class JdbcLeaseStore implements LeaseStore {
     requirePositive("limit", limit);
     Instant at = micros(now);
     Instant deadline = micros(now.plus(claimTimeout));
+    releaseInDoubtClaims();
+    List<LeaseRecord> attempted = new ArrayList<>();
+    try {
+      return claim(nodeId, at, deadline, limit, attempted);
+    } catch (RuntimeException failed) {
+      // Rolled back, unless the commit reached the database and only its answer was lost: then
+      // these leases are claimed by a node that does not know it. Hand them back once the
+      // database answers (a compare-and-set on the claimed version, which finds nothing if the
+      // claim was rolled back), rather than leave them until the claim lapses.
+      for (LeaseRecord lease : attempted) {
+        inDoubtClaims.add(new InDoubtClaim(lease, nodeId, deadline));
+      }
+      throw failed;
+    }
+  }
+
+  /**
+   * A lease of a claim that may have committed unseen: as it was before, and the claim's node
+   * and deadline (which tell that claim from a later one by the same node).
+   */
+  private record InDoubtClaim(LeaseRecord before, String nodeId, Instant deadline) {}
+
+  /** Hands back the leases of claims whose commit went unanswered; keeps them if this fails. */
+  private void releaseInDoubtClaims() {
+    InDoubtClaim next;
+    while ((next = inDoubtClaims.peek()) != null) {
+      InDoubtClaim claim = next;
+      transactions.single(() -> "handing back lease " + claim.before().id()
+          + " of a claim whose commit went unanswered", connection -> {
+        try (PreparedStatement release = connection.prepareStatement(sql.releaseClaim)) {
+          sqlDialect.setTime(release, 1, claim.before().dueAt());
+          release.setString(2, claim.before().id());
+          release.setLong(3, claim.before().version() + 1);
+          release.setString(4, claim.nodeId());
+          sqlDialect.setTime(release, 5, claim.deadline());
+          release.executeUpdate();
+        }
+        return null;
+      });
+      inDoubtClaims.remove(claim);
+    }
+  }
+
+  private List<LeaseRecord> claim(String nodeId, Instant at, Instant deadline, int limit,
+      List<LeaseRecord> attempted) {
     return transactions.run(() -> "claiming due leases for " + nodeId, connection -> {
       sqlDialect.beforeClaim(connection, tables);
       List<LeaseRecord> due = new ArrayList<>();
@@ -292,6 +389,7 @@ public final class JdbcLeaseStore implements LeaseStore {
       if (due.isEmpty()) {
         return List.of();
       }
+      attempted.addAll(due);
       try (PreparedStatement claim = connection.prepareStatement(sql.claimUpdate(due.size()))) {
         claim.setString(1, nodeId);
         sqlDialect.setTime(claim, 2, deadline);
@@ -374,6 +472,9 @@ public final class JdbcLeaseStore implements LeaseStore {
     private String tablePrefix = DEFAULT_TABLE_PREFIX;
     private boolean createSchema;
     private @Nullable SqlDialect dialect;
+    private boolean useDatabaseClock = true;
+    private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
+    private Duration networkTimeout = DEFAULT_NETWORK_TIMEOUT;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -398,6 +499,61 @@ public final class JdbcLeaseStore implements LeaseStore {
       return this;
     }
 
+    /**
+     * Whether lease decisions go by the database's clock (default true): every node's clock is
+     * corrected to the database's, see {@link JdbcLeaseStore#clock(Clock)}. Set false only where
+     * the nodes decide by their own clocks on purpose: tests that drive time with a controlled
+     * clock, or nodes whose clocks are kept in step otherwise (then a node whose clock is off
+     * revokes leases early, or late, by as much).
+     */
+    public Builder useDatabaseClock(boolean use) {
+      this.useDatabaseClock = use;
+      return this;
+    }
+
+    /**
+     * How long one statement may run before the database is asked to cancel it ({@link
+     * java.sql.Statement#setQueryTimeout}, whole seconds, rounded up): a bound on lock waits and
+     * slow queries. Zero leaves the driver's setting (usually none). Default {@value
+     * #DEFAULT_QUERY_TIMEOUT_SECONDS} s.
+     *
+     * <p>The PostgreSQL driver cancels over a new connection and, if the network drops packets,
+     * waits up to its {@code cancelSignalTimeout} (10 s by default) for that too before the
+     * statement ends; keep this time-out at or above {@link #networkTimeout} less that, or lower
+     * {@code cancelSignalTimeout}, so that a dead network is ended by the network time-out.
+     */
+    public Builder queryTimeout(Duration timeout) {
+      this.queryTimeout = nonNegative("queryTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * How long the driver waits for any answer from the database on a borrowed connection before
+     * it gives up and the call fails with {@code StoreException} ({@link
+     * Connection#setNetworkTimeout}; restored when the connection is returned). This is what
+     * bounds a call when the database is unreachable and packets are dropped rather than refused,
+     * where cancelling a statement cannot get through either. Keep it above {@link #queryTimeout}.
+     * Zero leaves the driver's setting (for the PostgreSQL driver, {@code socketTimeout}: none by
+     * default). Drivers without a network (H2 embedded) ignore it. Default {@value
+     * #DEFAULT_NETWORK_TIMEOUT_SECONDS} s.
+     *
+     * <p>Getting a connection is bounded by the data source, not by the store: set the pool's
+     * connection time-out (HikariCP {@code connectionTimeout}, default 30 s) and the driver's
+     * connect and login time-outs (PostgreSQL {@code connectTimeout}, {@code loginTimeout}).
+     */
+    public Builder networkTimeout(Duration timeout) {
+      this.networkTimeout = nonNegative("networkTimeout", timeout);
+      return this;
+    }
+
+    private static Duration nonNegative(String field, Duration value) {
+      if (value == null || value.isNegative()) {
+        throw new InvalidRequestException(field, "must be zero or a positive duration; was "
+            + value);
+      }
+      return value;
+    }
+
     /** The database, instead of detecting it from the driver's product name. */
     public Builder dialect(SqlDialect dialect) {
       this.dialect = Objects.requireNonNull(dialect, "dialect");
@@ -420,8 +576,9 @@ public final class JdbcLeaseStore implements LeaseStore {
       }
       Tables tables = new Tables(tablePrefix);
       Dialect chosen = Dialect.of(dialect != null ? dialect : detect(dataSource));
-      Transactions transactions = new Transactions(dataSource, chosen);
-      JdbcLeaseStore store = new JdbcLeaseStore(chosen, tables, transactions);
+      Transactions transactions =
+          new Transactions(dataSource, chosen, queryTimeout, networkTimeout);
+      JdbcLeaseStore store = new JdbcLeaseStore(chosen, tables, transactions, useDatabaseClock);
       new Schema(store.sqlDialect, tables, transactions).ensure(createSchema);
       return store;
     }

@@ -76,8 +76,12 @@ final class EmbeddedPostgresDatabase {
     return "t" + PREFIXES.incrementAndGet() + "_";
   }
 
-  /** A store with a fresh prefix and its schema created. */
+  /**
+   * A store with a fresh prefix and its schema created, deciding by the node's clock: the tests
+   * using it drive time with a TestClock (JdbcLeaseStoreBehaviour covers the database's clock).
+   */
   static JdbcLeaseStore freshStore(DataSource dataSource) {
-    return JdbcLeaseStore.builder(dataSource).tablePrefix(freshPrefix()).createSchema(true).build();
+    return JdbcLeaseStore.builder(dataSource).tablePrefix(freshPrefix()).createSchema(true)
+        .useDatabaseClock(false).build();
   }
 }

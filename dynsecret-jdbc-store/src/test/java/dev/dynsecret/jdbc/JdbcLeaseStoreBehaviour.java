@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +30,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import dev.dynsecret.testkit.SkewedClock;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -44,6 +47,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -564,6 +569,167 @@ abstract class JdbcLeaseStoreBehaviour {
 
   static List<String> ids(List<LeaseRecord> leases) {
     return leases.stream().map(LeaseRecord::id).toList();
+  }
+
+  // ------------------------------------------------------------------ the database's clock
+
+  /** Slack for one measurement's round trip on a loaded machine; the offsets tested are minutes. */
+  private static final Duration ROUND_TRIP_SLACK = Duration.ofMillis(250);
+
+  private void assertReadsTheDatabasesTime(Clock node, String what) {
+    Instant before = store.databaseTime();
+    Instant read = node.instant();
+    Instant after = store.databaseTime();
+    assertTrue(!read.isBefore(before.minus(ROUND_TRIP_SLACK))
+        && !read.isAfter(after.plus(ROUND_TRIP_SLACK)),
+        what + ": read " + read + ", the database said " + before + " .. " + after);
+  }
+
+  @Test
+  void nodesWhoseClocksDisagreeByMinutesAllDecideByTheDatabasesTime() {
+    for (Duration skew : List.of(Duration.ofSeconds(60), Duration.ZERO, Duration.ofSeconds(-60))) {
+      SkewedClock local = SkewedClock.by(skew);
+      Clock node = store.clock(local);
+      assertReadsTheDatabasesTime(node, "node off by " + skew);
+      assertReadsTheDatabasesTime(node, "node off by " + skew + ", read again");
+    }
+  }
+
+  @Test
+  void aNodeClockThatJumpsIsMeasuredAgainBeforeItsTimeIsUsed() {
+    SkewedClock local = SkewedClock.by(Duration.ZERO);
+    Clock node = store.clock(local);
+    assertReadsTheDatabasesTime(node, "before the jump");
+
+    local.jump(Duration.ofMinutes(10));
+    assertReadsTheDatabasesTime(node, "after jumping 10 min forward");
+    local.jump(Duration.ofMinutes(-20));
+    assertReadsTheDatabasesTime(node, "after jumping 20 min back");
+  }
+
+  @Test
+  void whenTheDatabaseIsAwayAJumpedClockIsNotBelievedAndNothingIsThrown() {
+    AtomicBoolean away = new AtomicBoolean();
+    JdbcLeaseStore switchable = JdbcLeaseStore.builder(goingAway(dataSource(), away))
+        .tablePrefix(store.tablePrefix()).build();
+    SkewedClock local = SkewedClock.by(Duration.ZERO);
+    Clock node = switchable.clock(local);
+    Instant measured = node.instant();
+
+    away.set(true);
+    local.jump(Duration.ofMinutes(10));
+    Instant afterJump = node.instant();
+
+    Duration moved = Duration.between(measured, afterJump);
+    assertFalse(moved.isNegative(), "went back: " + moved);
+    assertTrue(moved.compareTo(Duration.ofMinutes(1)) < 0,
+        "carried on by the monotonic clock, not the jumped one: moved " + moved);
+  }
+
+  @Test
+  void aClockReadBeforeTheDatabaseEverAnsweredIsTheNodesOwn() {
+    AtomicBoolean away = new AtomicBoolean();
+    JdbcLeaseStore switchable = JdbcLeaseStore.builder(goingAway(dataSource(), away))
+        .tablePrefix(store.tablePrefix()).build();
+    away.set(true);
+    SkewedClock local = SkewedClock.by(Duration.ofMinutes(3));
+    Instant read = switchable.clock(local).instant();
+    Duration fromLocal = Duration.between(read, local.instant()).abs();
+    assertTrue(fromLocal.compareTo(Duration.ofSeconds(1)) < 0, "read " + read);
+  }
+
+  @Test
+  void withoutTheDatabasesClockTheNodeDecidesByItsOwn() {
+    JdbcLeaseStore own = JdbcLeaseStore.builder(dataSource()).tablePrefix(store.tablePrefix())
+        .useDatabaseClock(false).build();
+    SkewedClock local = SkewedClock.by(Duration.ofMinutes(3));
+    assertSame(local, own.clock(local));
+  }
+
+  @Test
+  void negativeTimeoutsAreRefusedNamingTheSetting() {
+    InvalidRequestException query = assertThrows(InvalidRequestException.class,
+        () -> JdbcLeaseStore.builder(dataSource()).queryTimeout(Duration.ofSeconds(-1)));
+    assertEquals("queryTimeout", query.field());
+    InvalidRequestException network = assertThrows(InvalidRequestException.class,
+        () -> JdbcLeaseStore.builder(dataSource()).networkTimeout(null));
+    assertEquals("networkTimeout", network.field());
+  }
+
+  // ------------------------------------------------------- a claim whose commit is in doubt
+
+  @Test
+  void aClaimWhoseCommitAnswerWasLostIsHandedBackByTheNextClaimNotAfterTheTimeout() {
+    store.insert(active("a", "s", T0));
+    AtomicReference<String> commits = new AtomicReference<>("answer");
+    JdbcLeaseStore lossy = JdbcLeaseStore.builder(committing(dataSource(), commits))
+        .tablePrefix(store.tablePrefix()).build();
+    commits.set("lose the answer");
+
+    assertThrows(StoreException.class,
+        () -> lossy.claimDue("node-1", T0, Duration.ofMinutes(2), 10));
+    assertEquals("node-1", store.find("a").orElseThrow().claimedBy(), "the claim took effect");
+
+    commits.set("answer");
+    List<LeaseRecord> again = lossy.claimDue("node-1", T0.plusSeconds(1), Duration.ofMinutes(2), 10);
+
+    assertEquals(List.of("a"), ids(again), "handed back and claimed afresh, 2 min early");
+    assertEquals(T0.plusSeconds(1).plus(Duration.ofMinutes(2)), again.get(0).dueAt());
+    assertEquals(again.get(0), store.find("a").orElseThrow());
+  }
+
+  @Test
+  void aClaimThatWasRolledBackLeavesAnotherNodesLaterClaimAlone() {
+    store.insert(active("a", "s", T0));
+    AtomicReference<String> commits = new AtomicReference<>("answer");
+    JdbcLeaseStore lossy = JdbcLeaseStore.builder(committing(dataSource(), commits))
+        .tablePrefix(store.tablePrefix()).build();
+    commits.set("fail");
+
+    assertThrows(StoreException.class,
+        () -> lossy.claimDue("node-1", T0, Duration.ofMinutes(2), 10));
+    List<LeaseRecord> other = store.claimDue("node-2", T0, Duration.ofMinutes(2), 10);
+    assertEquals(List.of("a"), ids(other));
+
+    commits.set("answer");
+    assertEquals(List.of(), lossy.claimDue("node-1", T0.plusSeconds(1), Duration.ofMinutes(2), 10));
+    assertEquals(other.get(0), store.find("a").orElseThrow(), "node-2's claim stands");
+  }
+
+  /**
+   * A data source whose commits, while {@code mode} says so, fail before reaching the database
+   * ("fail") or take effect with their answer lost ("lose the answer").
+   */
+  private static DataSource committing(DataSource real, AtomicReference<String> mode) {
+    return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+        new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+          Object result = invoke(real, method, args);
+          if (!(result instanceof Connection connection)) {
+            return result;
+          }
+          return Proxy.newProxyInstance(Connection.class.getClassLoader(),
+              new Class<?>[] {Connection.class}, (p, m, a) -> {
+                if (m.getName().equals("commit") && mode.get().equals("fail")) {
+                  throw new SQLException("connection reset (simulated)", "08006");
+                }
+                Object r = invoke(connection, m, a);
+                if (m.getName().equals("commit") && mode.get().equals("lose the answer")) {
+                  throw new SQLException("connection lost after the commit (simulated)", "08006");
+                }
+                return r;
+              });
+        });
+  }
+
+  /** A data source that refuses connections while {@code away} is set. */
+  private static DataSource goingAway(DataSource real, AtomicBoolean away) {
+    return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+        new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+          if (method.getName().equals("getConnection") && away.get()) {
+            throw new SQLException("connection refused (simulated)", "08001");
+          }
+          return invoke(real, method, args);
+        });
   }
 
   /** A data source whose driver claims to be another database; everything else is real. */

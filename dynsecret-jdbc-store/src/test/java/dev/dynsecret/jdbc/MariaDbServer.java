@@ -122,7 +122,9 @@ final class MariaDbServer {
 
   /** A store with a fresh prefix and its schema created. */
   static JdbcLeaseStore freshStore(DataSource dataSource) {
-    return JdbcLeaseStore.builder(dataSource).tablePrefix(freshPrefix()).createSchema(true).build();
+    // The tests using it drive time with a TestClock, so nodes decide by it, not the database's.
+    return JdbcLeaseStore.builder(dataSource).tablePrefix(freshPrefix()).createSchema(true)
+        .useDatabaseClock(false).build();
   }
 
   /** {@code jdbc:mariadb://127.0.0.1:<port>/dynsecret}, without credentials. */

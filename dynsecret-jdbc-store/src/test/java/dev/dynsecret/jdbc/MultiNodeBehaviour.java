@@ -65,7 +65,7 @@ abstract class MultiNodeBehaviour {
       HikariDataSource pool = pool("node-" + i, 4);
       pools.add(pool);
       JdbcLeaseStore store = JdbcLeaseStore.builder(pool).tablePrefix(prefix)
-          .createSchema(true).build();
+          .createSchema(true).useDatabaseClock(false).build(); // time comes from a TestClock
       stores.add(store);
       managers.add(LeaseManager.builder()
           .store(store)

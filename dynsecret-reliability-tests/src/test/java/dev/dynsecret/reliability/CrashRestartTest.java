@@ -94,7 +94,7 @@ class CrashRestartTest {
       TestClock clock = TestClock.at(childClock.plus(Duration.ofMinutes(20)));
       JdbcDataSource dataSource = CrashingNode.h2(db);
       Seed seed = apic.seed();
-      JdbcLeaseStore store = JdbcLeaseStore.builder(dataSource).build();
+      JdbcLeaseStore store = JdbcLeaseStore.builder(dataSource).useDatabaseClock(false).build();
       try (Connection keepOpen = CrashingNode.keepOpen(dataSource);
           LeaseManager leases = CrashingNode.manager(store, clock, "restarted-" + round)
           .secret(Apic.secret(apic.baseUrl(), apic.apiKey().reveal(), apic.clientId(),

@@ -73,7 +73,9 @@ public final class CrashingNode {
     PrintStream out = System.out;
     JdbcDataSource dataSource = h2(path);
     Connection keepOpen = keepOpen(dataSource); // never closed: the process is killed
-    JdbcLeaseStore store = JdbcLeaseStore.builder(dataSource).createSchema(true).build();
+    // Time comes from a TestClock the workload moves: decide by it, not by the database's clock.
+    JdbcLeaseStore store = JdbcLeaseStore.builder(dataSource).createSchema(true)
+        .useDatabaseClock(false).build();
     LeaseManager leases = manager(store, clock, "child-" + seed)
         .secret(Apic.secret(args[3], System.getenv("SIM_API_KEY"), System.getenv("SIM_CLIENT_ID"),
             System.getenv("SIM_CLIENT_SECRET"), args[4], args[5], args[6], CrashRestartTest.MAX_TTL))

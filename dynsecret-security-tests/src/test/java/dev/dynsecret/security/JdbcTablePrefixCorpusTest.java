@@ -36,7 +36,9 @@ class JdbcTablePrefixCorpusTest {
     h2 = new JdbcDataSource();
     h2.setURL("jdbc:h2:mem:prefixes-" + UUID.randomUUID());
     keepAlive = h2.getConnection();
-    fixture = new Fixture(JdbcLeaseStore.builder(h2).createSchema(true).build());
+    // The fixture drives a TestClock: decide by it, not by the database's clock.
+    fixture = new Fixture(JdbcLeaseStore.builder(h2).createSchema(true)
+        .useDatabaseClock(false).build());
   }
 
   @AfterAll

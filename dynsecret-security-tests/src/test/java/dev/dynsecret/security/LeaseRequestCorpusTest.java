@@ -53,7 +53,8 @@ class LeaseRequestCorpusTest {
       JdbcDataSource h2 = new JdbcDataSource();
       // DB_CLOSE_DELAY keeps the in-memory database between the store's connections.
       h2.setURL("jdbc:h2:mem:corpus-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-      return JdbcLeaseStore.builder(h2).createSchema(true).build();
+      // The fixture drives a TestClock: decide by it, not by the database's clock.
+      return JdbcLeaseStore.builder(h2).createSchema(true).useDatabaseClock(false).build();
     });
   }
 

@@ -50,6 +50,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -623,7 +624,55 @@ public abstract class LeaseManagerContract {
     }
 
     @Test
-    void aFinalWriteThatTrulyFailedIsNotReportedAndIsDoneAgainOnceTheClaimLapses() {
+    void aNodeWhoseStoreFailsMidBatchStopsDeletingAndCatchesUpAtOnceWhenTheStoreIsBack() {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        ids.add(manager.create(SECRET, Duration.ofMinutes(1)).lease().id());
+      }
+      AtomicBoolean down = new AtomicBoolean();
+      AtomicInteger revokedWrites = new AtomicInteger();
+      LeaseStore failing = new ForwardingStore(store) {
+        @Override
+        public LeaseRecord update(LeaseRecord lease) {
+          if (down.get() || (lease.state() == LeaseState.REVOKED
+              && revokedWrites.incrementAndGet() == 3 && down.compareAndSet(false, true))) {
+            throw new StoreException("connection refused (simulated)");
+          }
+          return super.update(lease);
+        }
+
+        @Override
+        public List<LeaseRecord> claimDue(String node, Instant now, Duration timeout, int limit) {
+          if (down.get()) {
+            throw new StoreException("connection refused (simulated)");
+          }
+          return super.claimDue(node, now, timeout, limit);
+        }
+      };
+      LeaseManager node = LeaseManager.builder().store(failing).provider(provider)
+          .discoverProviders(false).clock(clock).nodeId("node-f").listener(events)
+          .parallelism(1).build();
+      extraManagers.add(node);
+      node.register(definition(SECRET).build());
+      clock.advance(Duration.ofMinutes(2));
+
+      assertEquals(3, node.processDue(), "worked until the store failed");
+      assertEquals(3, provider.totalRevokeCalls(), "no delete started after the failed write");
+      assertThrows(StoreException.class, node::processDue, "still down: nothing is claimed");
+      assertEquals(3, provider.totalRevokeCalls());
+
+      down.set(false); // the store is back; the clock has not moved: no claim has lapsed
+      assertEquals(7, node.processDue());
+
+      for (String id : ids) {
+        assertEquals(LeaseState.REVOKED, manager.get(id).state(), id);
+        assertEquals(1, provider.revokeCalls(id), "credential deleted once: " + id);
+        assertEquals(1, events.steps().stream().filter(("expired " + id)::equals).count(), id);
+      }
+    }
+
+    @Test
+    void aFinalWriteThatTrulyFailedIsNotReportedUntilItIsWrittenOnceTheStoreAnswersAgain() {
       String id = manager.create(SECRET).lease().id();
       LeaseManager fragile = managerOver(losingOneAnswer(LeaseState.REVOKED, false));
 
@@ -634,13 +683,34 @@ public abstract class LeaseManagerContract {
       assertTrue(manager.get(id).revocationPending(), "still held by the node that failed");
       assertFalse(events.steps().contains("revoked " + id), "no event for a write that failed");
 
-      clock.advance(Duration.ofHours(1));
-      assertEquals(1, fragile.processDue());
+      // The store answers again: the node's next pass writes what it owes, without waiting for
+      // its claim to lapse and without deleting the credential again.
+      assertEquals(0, fragile.processDue(), "nothing was due: the outcome was owed");
 
       assertEquals(LeaseState.REVOKED, manager.get(id).state());
       assertEquals(RevokeReason.MANUAL, manager.get(id).revokeReason());
       assertEquals(1, events.steps().stream().filter(("revoked " + id)::equals).count());
+      assertEquals(1, provider.revokeCalls(id), "the credential was deleted once");
+    }
+
+    @Test
+    void aFinalWriteThatTrulyFailedIsDoneAgainByAnotherNodeOnceTheClaimLapses() {
+      String id = manager.create(SECRET).lease().id();
+      LeaseManager fragile = managerOver(losingOneAnswer(LeaseState.REVOKED, false));
+      assertThrows(StoreException.class, () -> fragile.revoke(id));
+
+      clock.advance(Duration.ofHours(1)); // the failed node stays away past its claim
+      assertEquals(1, manager.processDue());
+
+      assertEquals(LeaseState.REVOKED, manager.get(id).state());
+      assertEquals(RevokeReason.MANUAL, manager.get(id).revokeReason());
       assertEquals(2, provider.revokeCalls(id), "deleted again: a second delete is a success");
+      LeaseRecord revoked = store.find(id).orElseThrow();
+
+      // When the failed node comes back, what it owed finds the lease taken over: dropped.
+      assertEquals(0, fragile.processDue());
+      assertEquals(revoked, store.find(id).orElseThrow(), "the other node's outcome stands");
+      assertEquals(1, events.steps().stream().filter(("revoked " + id)::equals).count());
     }
 
     /**

@@ -119,6 +119,20 @@ public abstract class Dialect {
    */
   public void unlockAfterSchemaChange(Connection connection, Tables tables) throws SQLException {}
 
+  /**
+   * A query returning one row whose first column is the database's current time (not the
+   * transaction's start), readable as {@link java.time.OffsetDateTime}: the clock that every node
+   * sharing the database decides by. The default is standard SQL.
+   */
+  public String currentTimeSql() {
+    return "SELECT CURRENT_TIMESTAMP";
+  }
+
+  /** Reads the answer of {@link #currentTimeSql()}: a time with its offset, by default. */
+  public Instant currentTime(ResultSet rs) throws SQLException {
+    return rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
+  }
+
   @Override
   public String toString() {
     return kind().productName();

@@ -20,6 +20,12 @@ public final class LeaseSql {
   public final String versionOf;
   /** Selects and locks due leases; see {@link Dialect#claimSelectSql}. */
   public final String claimSelect;
+  /**
+   * Hands back one lease of a claim whose commit went unanswered, if that claim took effect and
+   * nothing changed the lease since. Parameters: due_at to restore, then id, version, claimed_by
+   * and due_at (the claim's deadline) as that claim would have stored them.
+   */
+  public final String releaseClaim;
   /** Deletes old revoked leases, a limited number at a time. */
   public final String purge;
   /** Makes a dynamic secret's lock row (a duplicate key means it exists). */
@@ -41,6 +47,8 @@ public final class LeaseSql {
     find = "SELECT " + LeaseRows.COLUMNS + " FROM " + leases + " WHERE id = ?";
     versionOf = "SELECT version FROM " + leases + " WHERE id = ?";
     claimSelect = dialect.claimSelectSql(tables);
+    releaseClaim = "UPDATE " + leases + " SET claimed_by = NULL, due_at = ?, version = version + 1"
+        + " WHERE id = ? AND version = ? AND claimed_by = ? AND due_at = ?";
     purge = dialect.purgeSql(tables);
     makeSecretLock = dialect.makeSecretLockSql(tables);
     lockSecret = "SELECT secret_name FROM " + tables.secretLocks() + " WHERE secret_name = ?"

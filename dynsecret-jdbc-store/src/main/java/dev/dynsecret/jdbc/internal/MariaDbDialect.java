@@ -101,6 +101,18 @@ final class MariaDbDialect extends Dialect {
     }
   }
 
+  /** UTC, with microseconds, and not the statement's start time as NOW() would be. */
+  @Override
+  public String currentTimeSql() {
+    return "SELECT UTC_TIMESTAMP(6)";
+  }
+
+  /** {@code UTC_TIMESTAMP(6)} is a DATETIME without an offset, in UTC. */
+  @Override
+  public Instant currentTime(ResultSet rs) throws SQLException {
+    return rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+  }
+
   @Override
   public @Nullable Instant time(ResultSet rs, int index) throws SQLException {
     LocalDateTime value = rs.getObject(index, LocalDateTime.class);

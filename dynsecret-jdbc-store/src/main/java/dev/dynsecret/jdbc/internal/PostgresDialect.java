@@ -40,6 +40,12 @@ final class PostgresDialect extends Dialect {
         + " WHERE state = 'REVOKED' AND revoked_at < ? LIMIT ?)";
   }
 
+  /** {@code clock_timestamp()}: the time now, where CURRENT_TIMESTAMP is the transaction's start. */
+  @Override
+  public String currentTimeSql() {
+    return "SELECT clock_timestamp()";
+  }
+
   @Override
   public void lockForSchemaChange(Connection connection, Tables tables) throws SQLException {
     try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {

@@ -2,8 +2,13 @@ package dev.dynsecret.jdbc.internal;
 
 import dev.dynsecret.ConflictException;
 import dev.dynsecret.StoreException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -26,19 +31,81 @@ public final class Transactions {
 
   private final DataSource dataSource;
   private final @Nullable Dialect dialect;
+  private final int queryTimeoutSeconds;
+  private final int networkTimeoutMillis;
+  /** Cleared once the driver says it cannot set a network time-out (H2 embedded has no network). */
+  private volatile boolean networkTimeoutSupported = true;
 
   /** Transactions on connections borrowed from {@code dataSource}, as the database sets them up. */
   public Transactions(DataSource dataSource) {
-    this(dataSource, null);
+    this(dataSource, null, Duration.ZERO, Duration.ZERO);
   }
 
   /**
-   * Transactions on connections borrowed from {@code dataSource}, each multi-statement one begun
-   * by {@link Dialect#beginTransaction} of {@code dialect} (may be null: nothing to begin with).
+   * Transactions on connections borrowed from {@code dataSource}. Each statement is given {@code
+   * queryTimeout} ({@link Statement#setQueryTimeout}: the database cancels a statement that runs
+   * longer, for example one waiting for a lock), and each connection, while borrowed, {@code
+   * networkTimeout} ({@link Connection#setNetworkTimeout}: the driver gives up on a database that
+   * stops answering, as when the network drops packets, where a cancel could not get through
+   * either). Zero leaves the driver's setting. Each multi-statement transaction is begun by {@link
+   * Dialect#beginTransaction} of {@code dialect} (may be null: nothing to begin with).
    */
-  public Transactions(DataSource dataSource, @Nullable Dialect dialect) {
+  public Transactions(DataSource dataSource, @Nullable Dialect dialect, Duration queryTimeout,
+      Duration networkTimeout) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.dialect = dialect;
+    this.queryTimeoutSeconds = (int) Math.min(Integer.MAX_VALUE,
+        (queryTimeout.toMillis() + 999) / 1000);
+    this.networkTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, networkTimeout.toMillis());
+  }
+
+  /**
+   * Borrows a connection with the time-outs applied; the network time-out is put back as it was
+   * when the connection is returned (a pool may hand it to code of the application's).
+   */
+  private Connection borrow() throws SQLException {
+    Connection connection = dataSource.getConnection();
+    int previous = -1;
+    if (networkTimeoutMillis > 0 && networkTimeoutSupported) {
+      try {
+        previous = connection.getNetworkTimeout();
+        connection.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
+      } catch (SQLFeatureNotSupportedException | UnsupportedOperationException e) {
+        networkTimeoutSupported = false;
+        previous = -1;
+      } catch (SQLException | RuntimeException e) {
+        connection.close();
+        throw e;
+      }
+    }
+    return queryTimeoutSeconds > 0 || previous >= 0 ? timed(connection, previous) : connection;
+  }
+
+  /**
+   * The connection, giving every statement it makes the query time-out, and restoring the
+   * network time-out when closed.
+   */
+  private Connection timed(Connection connection, int previousNetworkTimeout) {
+    return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+          if (method.getName().equals("close") && previousNetworkTimeout >= 0) {
+            try {
+              connection.setNetworkTimeout(Runnable::run, previousNetworkTimeout);
+            } catch (SQLException | RuntimeException ignored) {
+              // A broken connection: closing it below is all that is left to do.
+            }
+          }
+          Object result;
+          try {
+            result = method.invoke(connection, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (result instanceof Statement statement && queryTimeoutSeconds > 0) {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+          }
+          return result;
+        });
   }
 
   /** Work to do inside a transaction. */
@@ -58,7 +125,7 @@ public final class Transactions {
 
   /** As {@link #run(String, Work)}, the operation's description built only on failure. */
   public <T extends @Nullable Object> T run(Supplier<String> operation, Work<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
+    try (Connection connection = borrow()) {
       boolean autoCommit = connection.getAutoCommit();
       if (autoCommit) {
         connection.setAutoCommit(false);
@@ -92,7 +159,7 @@ public final class Transactions {
    * @param operation what is being done, for the error message
    */
   public <T extends @Nullable Object> T single(Supplier<String> operation, Work<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
+    try (Connection connection = borrow()) {
       boolean autoCommit = connection.getAutoCommit();
       if (!autoCommit) {
         connection.setAutoCommit(true);
