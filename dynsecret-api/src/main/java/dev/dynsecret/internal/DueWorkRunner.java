@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the engine's due work: on demand, or every poll interval on a background thread once
- * started, with the hourly history purge and, if configured, the periodic orphan sweep. Each batch
+ * started: managed credentials' renewals and rotations, then due leases, with the hourly history purge and, if configured, the periodic orphan sweep. Each batch
  * of claimed leases is spread over {@code parallelism} worker threads, since revoking is dominated
  * by waiting on the external system. Threads come from the configured {@link ThreadFactory}.
  *
@@ -38,6 +38,7 @@ public final class DueWorkRunner implements AutoCloseable {
 
   private final DueWork due;
   private final OrphanSweep orphans;
+  private final ManagedCredentials managed;
   private final EngineSettings settings;
   private final ExecutorService workers;
   /** Passes hold the read lock; close takes the write lock, so it waits for them to end. */
@@ -48,9 +49,11 @@ public final class DueWorkRunner implements AutoCloseable {
   private final Set<String> unsweepable = new HashSet<>();
   private volatile boolean closed;
 
-  public DueWorkRunner(DueWork due, OrphanSweep orphans, EngineSettings settings) {
+  public DueWorkRunner(DueWork due, OrphanSweep orphans, ManagedCredentials managed,
+      EngineSettings settings) {
     this.due = due;
     this.orphans = orphans;
+    this.managed = managed;
     this.settings = settings;
     this.workers = settings.parallelism() == 1
         ? null
@@ -77,7 +80,9 @@ public final class DueWorkRunner implements AutoCloseable {
   public int processDueNow() {
     lockPass("processDue");
     try {
-      return due.process(this::runAll);
+      // Managed credentials first: a renewal due at the same instant as its lease's expiry wins.
+      int worked = managed.runDue();
+      return worked + due.process(this::runAll);
     } finally {
       passes.readLock().unlock();
     }
@@ -101,6 +106,7 @@ public final class DueWorkRunner implements AutoCloseable {
       return; // close() is under way; it stops this thread next
     }
     try {
+      managed.runDue();
       due.process(this::runAll);
       Instant now = settings.clock().instant();
       if (nextPurge == null || !now.isBefore(nextPurge)) {
