@@ -4,6 +4,8 @@ import dev.dynsecret.CredentialListener;
 import dev.dynsecret.DynamicSecret;
 import dev.dynsecret.InvalidRequestException;
 import dev.dynsecret.InvalidTtlException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -49,7 +51,8 @@ public record ManagedSettings(
     }
     Duration lead = renewBefore != null ? renewBefore : RenewalPlan.fraction(leaseTtl, 1 - renewAt);
     String point = renewBefore != null ? "renewBefore " + Durations.format(renewBefore)
-        : "renewAt " + renewAt;
+        : "renewAt " + new BigDecimal(renewAt).round(new MathContext(3)).stripTrailingZeros()
+            .toPlainString();
     Duration chosenOverlap = overlap;
     if (chosenOverlap == null) {
       chosenOverlap = min(DEFAULT_MAX_OVERLAP, lead.dividedBy(2));
