@@ -146,7 +146,7 @@ public final class CredentialKeeper {
   private void step(Instant now) {
     Lease lease = current.lease();
     if (plan.decide(lease, now) == RenewalPlan.Step.ROTATE) {
-      rotate(now, lease);
+      rotate(now, lease, lease.isLiveAt(now));
       return;
     }
     try {
@@ -155,18 +155,21 @@ public final class CredentialKeeper {
       log.debug("Renewed managed credential of '{}' (lease {}) until {}", secretName,
           renewed.id(), renewed.expiresAt());
       succeeded(Type.RENEWED, null);
-    } catch (LeaseStateException | NotFoundException | InvalidTtlException gone) {
-      // Expired, revoked or purged behind our back, or the hard limit is nearer than the clock
-      // said: renewing again cannot help, a new lease can.
-      log.info("Lease {} of '{}' can no longer be renewed ({}); rotating now", lease.id(),
+    } catch (LeaseStateException | NotFoundException gone) {
+      // Expired, revoked or purged behind our back (the failure Vault's users meet as "lease not
+      // found"): renewing again cannot help, a new lease can, with nothing to overlap.
+      log.info("Lease {} of '{}' can no longer be renewed ({}); replacing it now", lease.id(),
           secretName, gone.getMessage());
-      rotate(now, lease);
+      rotate(now, lease, false);
+    } catch (InvalidTtlException nearHardLimit) {
+      // The hard limit is nearer than this node's clock said: still valid, so rotate with overlap.
+      rotate(now, lease, true);
     } catch (DynamicSecretException e) {
       failed("renew", now, e);
     }
   }
 
-  private void rotate(Instant now, Lease old) {
+  private void rotate(Instant now, Lease old, boolean overlaps) {
     CreatedLease created;
     try {
       created = creation.create(secretName, plan.ttl());
@@ -176,7 +179,7 @@ public final class CredentialKeeper {
       return;
     }
     current = created;
-    if (old.isLiveAt(now)) {
+    if (overlaps) {
       Instant revokeAt = now.plus(plan.overlap());
       retiring.add(new Retiring(old, revokeAt));
       log.info("Rotated the managed credential of '{}': lease {} replaces {}, which stays valid"
@@ -184,9 +187,11 @@ public final class CredentialKeeper {
     } else {
       log.info("Rotated the managed credential of '{}': lease {} replaces {}, which was no longer"
           + " valid", secretName, created.lease().id(), old.id());
-      retiring.add(new Retiring(old, now)); // revoked on this pass's next run, idempotently
     }
     succeeded(Type.ROTATED, old);
+    if (!overlaps) {
+      retire(old); // expired or revoked already: nothing to overlap; revoking is idempotent
+    }
   }
 
   /**

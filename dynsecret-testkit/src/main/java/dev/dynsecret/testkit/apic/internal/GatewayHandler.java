@@ -63,12 +63,12 @@ public final class GatewayHandler implements HttpHandler {
           && platform.isValidAppCredential(clientId, Secret.of(clientSecret));
       if (!valid) {
         rejected.incrementAndGet();
-        log.debug("{} {} -> 401", exchange.getRequestMethod(), path);
+        log.trace("{} {} -> 401", exchange.getRequestMethod(), path);
         send(exchange, 401, "Unauthorized", "Invalid client id or secret.");
         return;
       }
       accepted.incrementAndGet();
-      log.debug("{} {} -> 200", exchange.getRequestMethod(), path);
+      log.trace("{} {} -> 200", exchange.getRequestMethod(), path);
       byte[] body = ("{\"status\":\"ok\",\"client_id\":\"" + clientId.replace("\"", "")
           + "\"}").getBytes(StandardCharsets.UTF_8);
       write(exchange, 200, body);
