@@ -14,7 +14,7 @@ package dev.dynsecret;
  * <pre>{@code
  * ManagedCredential.options().listener(event -> {
  *   if (event.type() == CredentialEvent.Type.ROTATED) {
- *     pool.switchTo(event.secretData());   // new connections use the new credential
+ *     reconfigure(event.secretData());   // e.g. a pool's new connections use the new credential
  *   }
  * });
  * }</pre>
