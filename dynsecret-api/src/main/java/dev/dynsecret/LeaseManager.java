@@ -326,7 +326,7 @@ public final class LeaseManager implements AutoCloseable {
    * renewal, rotation or overlap end of a {@link ManagedCredential} that is due, then returns. {@link #start()} does this periodically; call it directly to drive the engine from
    * your own scheduler or from a test with a controlled clock.
    *
-   * @return how many due leases were worked
+   * @return how many due leases and managed-credential steps were worked
    */
   public int processDue() {
     return runner.processDueNow();
