@@ -323,8 +323,9 @@ public final class LeaseManager implements AutoCloseable {
 
   /**
    * Works every lease that is due now on the calling thread (and the worker threads), and every
-   * renewal, rotation or overlap end of a {@link ManagedCredential} that is due, then returns. {@link #start()} does this periodically; call it directly to drive the engine from
-   * your own scheduler or from a test with a controlled clock.
+   * renewal, rotation or overlap end of a {@link ManagedCredential} that is due, then returns.
+   * {@link #start()} does this periodically; call it directly to drive the engine from your own
+   * scheduler or from a test with a controlled clock.
    *
    * @return how many due leases and managed-credential steps were worked
    */

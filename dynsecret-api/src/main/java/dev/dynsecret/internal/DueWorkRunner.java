@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the engine's due work: on demand, or every poll interval on a background thread once
- * started: managed credentials' renewals and rotations, then due leases, with the hourly history purge and, if configured, the periodic orphan sweep. Each batch
- * of claimed leases is spread over {@code parallelism} worker threads, since revoking is dominated
- * by waiting on the external system. Threads come from the configured {@link ThreadFactory}.
+ * started: managed credentials' renewals and rotations, then due leases, with the hourly history
+ * purge and, if configured, the periodic orphan sweep. Each batch of claimed leases is spread
+ * over {@code parallelism} worker threads, since revoking is dominated by waiting on the external
+ * system. Threads come from the configured {@link ThreadFactory}.
  *
  * <p>Closing waits (up to the close timeout) for the pass in progress, so no lease is left claimed
  * by a pass cut short; a pass that starts after close is refused before it claims anything.
