@@ -1,5 +1,7 @@
 package dev.dynsecret;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A provider failure that retrying cannot fix. A revocation that fails this way moves the lease to
  * {@link LeaseState#REVOCATION_FAILED} at once.
@@ -13,7 +15,7 @@ public class DefinitiveProviderException extends ProviderException {
   }
 
   /** With a message that names what failed (never secrets) and the underlying cause. */
-  public DefinitiveProviderException(String message, Throwable cause) {
+  public DefinitiveProviderException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 

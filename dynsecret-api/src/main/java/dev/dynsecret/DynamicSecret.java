@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named definition of dynamic secrets: which provider makes the credentials, how it is
@@ -92,11 +93,11 @@ public record DynamicSecret(
   /** Builds {@link DynamicSecret}s. Every rule is checked by {@link #build()}. */
   public static final class Builder {
     private final String name;
-    private String providerType;
+    private @Nullable String providerType;
     private ProviderConfig providerConfig = ProviderConfig.empty();
-    private Duration defaultTtl;
-    private Duration maxTtl;
-    private Integer leaseLimit;
+    private @Nullable Duration defaultTtl;
+    private @Nullable Duration maxTtl;
+    private @Nullable Integer leaseLimit;
 
     private Builder(String name) {
       this.name = name;
@@ -115,14 +116,17 @@ public record DynamicSecret(
       return this;
     }
 
-    /** The longest a lease may live, counted from its creation. Defaults to the default TTL. */
-    public Builder maxTtl(Duration ttl) {
+    /**
+     * The longest a lease may live, counted from its creation. Defaults (also when null) to the
+     * default TTL.
+     */
+    public Builder maxTtl(@Nullable Duration ttl) {
       this.maxTtl = ttl;
       return this;
     }
 
     /** The most pending or active leases at once; null for no limit. */
-    public Builder leaseLimit(Integer limit) {
+    public Builder leaseLimit(@Nullable Integer limit) {
       this.leaseLimit = limit;
       return this;
     }

@@ -1,5 +1,7 @@
 package dev.dynsecret;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The root of every exception dynsecret throws. It is unchecked; catch a subclass to react to one
  * kind of failure, or this type to catch them all.
@@ -15,7 +17,7 @@ public abstract class DynamicSecretException extends RuntimeException {
   }
 
   /** With a message that names what failed (never secrets) and the underlying cause. */
-  protected DynamicSecretException(String message, Throwable cause) {
+  protected DynamicSecretException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

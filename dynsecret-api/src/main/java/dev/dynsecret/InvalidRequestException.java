@@ -1,5 +1,7 @@
 package dev.dynsecret;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A request or configuration that can never succeed as given: a missing or malformed field, a TTL
  * out of range, an unknown provider type. The message names the field and the rule it broke;
@@ -24,7 +26,7 @@ public class InvalidRequestException extends DynamicSecretException {
    * @param rule what the field must satisfy, phrased to follow the field name
    * @param cause what revealed the problem
    */
-  public InvalidRequestException(String field, String rule, Throwable cause) {
+  public InvalidRequestException(String field, String rule, @Nullable Throwable cause) {
     super(field + ": " + rule, cause);
     this.field = field;
   }

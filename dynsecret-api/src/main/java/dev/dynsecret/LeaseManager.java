@@ -191,7 +191,7 @@ public final class LeaseManager implements AutoCloseable {
    * @throws ProviderException if the provider failed; a transient failure leaves the lease for
    *     reconciliation, which deletes any credential that was made
    */
-  public CreatedLease create(String secretName, Duration ttl) {
+  public CreatedLease create(String secretName, @Nullable Duration ttl) {
     requireOpen("create");
     return creation.create(secretName, ttl);
   }
@@ -246,7 +246,7 @@ public final class LeaseManager implements AutoCloseable {
    *     createdAt + maxTtl}); the message says how much time can still be granted
    * @throws LeaseStateException if the lease has expired, is being revoked, or is revoked
    */
-  public Lease renew(String leaseId, Duration ttl) {
+  public Lease renew(String leaseId, @Nullable Duration ttl) {
     requireOpen("renew");
     return renewal.renew(leaseId, ttl).toLease();
   }
@@ -399,13 +399,13 @@ public final class LeaseManager implements AutoCloseable {
 
   /** Configures a {@link LeaseManager}. */
   public static final class Builder {
-    private LeaseStore store;
+    private @Nullable LeaseStore store;
     private final List<DynamicSecretProvider> providers = new ArrayList<>();
     private boolean discoverProviders = true;
     private final List<LeaseListener> listeners = new ArrayList<>();
     private final List<DynamicSecret> secrets = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
-    private String nodeId;
+    private @Nullable String nodeId;
     private Duration pollInterval = Duration.ofSeconds(5);
     private int parallelism = 4;
     private int batchSize = 100;
@@ -413,8 +413,8 @@ public final class LeaseManager implements AutoCloseable {
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private Duration pendingGrace = Duration.ofMinutes(5);
     private Duration historyRetention = Duration.ofDays(7);
-    private Duration orphanSweepInterval;
-    private ThreadFactory threadFactory;
+    private @Nullable Duration orphanSweepInterval;
+    private @Nullable ThreadFactory threadFactory;
     private Duration closeTimeout = Duration.ofSeconds(30);
 
     private Builder() {}
@@ -457,9 +457,9 @@ public final class LeaseManager implements AutoCloseable {
 
     /**
      * The name this manager claims due work under; must differ between managers sharing a store.
-     * Default: host name, process id and a random suffix.
+     * Default (also when null): host name, process id and a random suffix.
      */
-    public Builder nodeId(String nodeId) {
+    public Builder nodeId(@Nullable String nodeId) {
       this.nodeId = nodeId;
       return this;
     }
@@ -521,7 +521,7 @@ public final class LeaseManager implements AutoCloseable {
      *
      * @param interval how often, or null for never (the default)
      */
-    public Builder orphanSweepInterval(Duration interval) {
+    public Builder orphanSweepInterval(@Nullable Duration interval) {
       this.orphanSweepInterval = interval;
       return this;
     }
@@ -533,7 +533,7 @@ public final class LeaseManager implements AutoCloseable {
      *
      * @param threadFactory the factory, or null for the default
      */
-    public Builder threadFactory(ThreadFactory threadFactory) {
+    public Builder threadFactory(@Nullable ThreadFactory threadFactory) {
       this.threadFactory = threadFactory;
       return this;
     }
@@ -591,7 +591,7 @@ public final class LeaseManager implements AutoCloseable {
       return manager;
     }
 
-    private static void requirePositive(String field, Duration value) {
+    private static void requirePositive(String field, @Nullable Duration value) {
       if (value == null || value.isZero() || value.isNegative()) {
         throw new InvalidRequestException(field, "must be a positive duration; was " + value);
       }

@@ -4,6 +4,7 @@ import dev.dynsecret.InvalidRequestException;
 import dev.dynsecret.LeaseState;
 import java.util.EnumSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One page of a lease listing, in id order (ids are time-ordered, so this is creation order).
@@ -13,7 +14,8 @@ import java.util.Set;
  * @param afterId start after this id (the previous page's {@link Page#nextCursor()}), or null
  * @param limit the most leases to return, 1 to 10,000
  */
-public record LeaseQuery(String secretName, Set<LeaseState> states, String afterId, int limit) {
+public record LeaseQuery(
+    @Nullable String secretName, Set<LeaseState> states, @Nullable String afterId, int limit) {
   /** The largest page a store must serve. */
   public static final int MAX_LIMIT = 10_000;
 
@@ -41,7 +43,7 @@ public record LeaseQuery(String secretName, Set<LeaseState> states, String after
   }
 
   /** The same query starting after {@code cursor}. */
-  public LeaseQuery after(String cursor) {
+  public LeaseQuery after(@Nullable String cursor) {
     return new LeaseQuery(secretName, states, cursor, limit);
   }
 

@@ -1,6 +1,7 @@
 package dev.dynsecret;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link LeaseManager#sweepOrphans(String, boolean)} found and did for one dynamic secret.
@@ -37,7 +38,7 @@ public record OrphanSweepReport(
     List<ListedCredential> orphans,
     int deleted,
     int failed,
-    String message,
+    @Nullable String message,
     List<String> vanished) {
 
   /** Copies the lists. */

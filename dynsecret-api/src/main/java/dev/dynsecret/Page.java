@@ -2,6 +2,7 @@ package dev.dynsecret;
 
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One page of results.
@@ -9,7 +10,7 @@ import java.util.Optional;
  * @param items the results, in order
  * @param nextCursor pass to {@link LeaseQuery#after} for the next page; null on the last page
  */
-public record Page<T>(List<T> items, String nextCursor) {
+public record Page<T>(List<T> items, @Nullable String nextCursor) {
   /** Checks required components and copies collections. */
   public Page {
     items = List.copyOf(items);

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A dynamic secret's provider configuration: named string values such as a URL, an organization
@@ -77,7 +78,7 @@ public final class ProviderConfig {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof ProviderConfig other && values.equals(other.values);
   }
 
@@ -99,7 +100,7 @@ public final class ProviderConfig {
     private Builder() {}
 
     /** Sets {@code key} to {@code value}; a null value removes the key. */
-    public Builder put(String key, String value) {
+    public Builder put(String key, @Nullable String value) {
       if (value == null) {
         values.remove(key);
       } else {
@@ -109,7 +110,7 @@ public final class ProviderConfig {
     }
 
     /** Sets {@code key} to the plain value of {@code secret}. */
-    public Builder put(String key, Secret secret) {
+    public Builder put(String key, @Nullable Secret secret) {
       return put(key, secret == null ? null : secret.reveal());
     }
 

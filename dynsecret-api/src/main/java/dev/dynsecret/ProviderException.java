@@ -2,6 +2,7 @@ package dev.dynsecret;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A provider could not do what was asked of the external system. {@link TransientProviderException}
@@ -15,7 +16,7 @@ public abstract class ProviderException extends DynamicSecretException {
   private static final long serialVersionUID = 1L;
 
   /** With a message that names what failed (never secrets) and the underlying cause. */
-  protected ProviderException(String message, Throwable cause) {
+  protected ProviderException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 

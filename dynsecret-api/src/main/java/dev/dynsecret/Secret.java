@@ -3,6 +3,7 @@ package dev.dynsecret;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A secret value: an API key, a client secret, an access token, a generated password.
@@ -45,7 +46,7 @@ public final class Secret {
 
   /** Compares in constant time, so equality checks do not leak the value through timing. */
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Secret other
         && MessageDigest.isEqual(
             value.getBytes(StandardCharsets.UTF_8), other.value.getBytes(StandardCharsets.UTF_8));

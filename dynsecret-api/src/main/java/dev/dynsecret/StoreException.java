@@ -1,5 +1,7 @@
 package dev.dynsecret;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The lease store failed (a database that is down, a connection that dropped). Work that needed
  * the store is delayed, never lost: background work tries again on the next pass.
@@ -13,7 +15,7 @@ public class StoreException extends DynamicSecretException {
   }
 
   /** With a message that names what failed (never secrets) and the underlying cause. */
-  public StoreException(String message, Throwable cause) {
+  public StoreException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -2,12 +2,13 @@ package dev.dynsecret;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** A provider failure that may pass: the engine retries it with backoff. */
 public class TransientProviderException extends ProviderException {
   private static final long serialVersionUID = 1L;
 
-  private final Duration retryAfter;
+  private final @Nullable Duration retryAfter;
 
   /** With a message that names what failed (never secrets). */
   public TransientProviderException(String message) {
@@ -15,14 +16,15 @@ public class TransientProviderException extends ProviderException {
   }
 
   /** With a message that names what failed (never secrets) and the underlying cause. */
-  public TransientProviderException(String message, Throwable cause) {
+  public TransientProviderException(String message, @Nullable Throwable cause) {
     this(message, cause, null);
   }
 
   /**
    * @param retryAfter how long the system asked to wait, or null if it did not say
    */
-  public TransientProviderException(String message, Throwable cause, Duration retryAfter) {
+  public TransientProviderException(
+      String message, @Nullable Throwable cause, @Nullable Duration retryAfter) {
     super(message, cause);
     this.retryAfter = retryAfter;
   }

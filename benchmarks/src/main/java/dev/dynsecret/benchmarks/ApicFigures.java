@@ -9,7 +9,7 @@ import dev.dynsecret.apic.ApiConnectProvider;
 import dev.dynsecret.memory.MemoryLeaseStore;
 import dev.dynsecret.spi.CredentialRef;
 import dev.dynsecret.spi.ProviderConnection;
-import dev.dynsecret.testkit.apic.RequestKind;
+import dev.dynsecret.apic.simulator.RequestKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dynsecret.apic.ApiConnectKeys;
 import dev.dynsecret.ProviderConfig;
-import dev.dynsecret.testkit.apic.ApicSimulator;
+import dev.dynsecret.apic.simulator.ApicSimulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

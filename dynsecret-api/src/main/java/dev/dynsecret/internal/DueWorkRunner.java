@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +42,13 @@ public final class DueWorkRunner implements AutoCloseable {
   private final OrphanSweep orphans;
   private final ManagedCredentials managed;
   private final EngineSettings settings;
-  private final ExecutorService workers;
+  /** Null when parallelism is 1: the batch is worked on the calling thread. */
+  private final @Nullable ExecutorService workers;
   /** Passes hold the read lock; close takes the write lock, so it waits for them to end. */
   private final ReadWriteLock passes = new ReentrantReadWriteLock();
-  private ScheduledExecutorService scheduler;
-  private Instant nextPurge;
-  private Instant nextOrphanSweep;
+  private @Nullable ScheduledExecutorService scheduler;
+  private @Nullable Instant nextPurge;
+  private @Nullable Instant nextOrphanSweep;
   private final Set<String> unsweepable = new HashSet<>();
   private volatile boolean closed;
 

@@ -1,5 +1,7 @@
 package dev.dynsecret.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /** Shows caller-supplied text in messages without letting it forge log lines or flood them. */
 public final class Texts {
   private static final int SHOWN = 80;
@@ -7,7 +9,7 @@ public final class Texts {
   private Texts() {}
 
   /** {@code value} quoted, control characters escaped, cut to 80 characters with its length. */
-  public static String quoted(String value) {
+  public static String quoted(@Nullable String value) {
     if (value == null) {
       return "null";
     }

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a provider returns from {@link DynamicSecretProvider#create}.
+ * What a provider returns from {@link ProviderConnection#create}.
  *
  * @param externalId the system's id for the credential, stored on the lease to revoke it later
  * @param secretData what the caller receives; never stored

@@ -6,6 +6,7 @@ import dev.dynsecret.RevokeReason;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A lease as a {@link LeaseStore} keeps it: the user-visible {@link Lease} plus the engine's
@@ -43,22 +44,22 @@ import java.util.Objects;
 public record LeaseRecord(
     String id,
     String secretName,
-    String externalId,
+    @Nullable String externalId,
     LeaseState state,
     Instant createdAt,
     Instant expiresAt,
     Instant hardLimitAt,
-    Instant renewedAt,
-    Instant revokedAt,
-    RevokeReason revokeReason,
-    String revokedBy,
+    @Nullable Instant renewedAt,
+    @Nullable Instant revokedAt,
+    @Nullable RevokeReason revokeReason,
+    @Nullable String revokedBy,
     int revocationAttempts,
-    Instant nextAttemptAt,
-    String lastError,
+    @Nullable Instant nextAttemptAt,
+    @Nullable String lastError,
     Map<String, String> metadata,
     long version,
-    Instant dueAt,
-    String claimedBy) {
+    @Nullable Instant dueAt,
+    @Nullable String claimedBy) {
 
   /** Checks that required components are present; copies metadata. */
   public LeaseRecord {
@@ -103,24 +104,24 @@ public record LeaseRecord(
 
   /** Builds {@link LeaseRecord}s; obtained from {@link LeaseRecord#builder()} or {@link LeaseRecord#toBuilder()}. */
   public static final class Builder {
-    private String id;
-    private String secretName;
-    private String externalId;
-    private LeaseState state;
-    private Instant createdAt;
-    private Instant expiresAt;
-    private Instant hardLimitAt;
-    private Instant renewedAt;
-    private Instant revokedAt;
-    private RevokeReason revokeReason;
-    private String revokedBy;
+    private @Nullable String id;
+    private @Nullable String secretName;
+    private @Nullable String externalId;
+    private @Nullable LeaseState state;
+    private @Nullable Instant createdAt;
+    private @Nullable Instant expiresAt;
+    private @Nullable Instant hardLimitAt;
+    private @Nullable Instant renewedAt;
+    private @Nullable Instant revokedAt;
+    private @Nullable RevokeReason revokeReason;
+    private @Nullable String revokedBy;
     private int revocationAttempts;
-    private Instant nextAttemptAt;
-    private String lastError;
+    private @Nullable Instant nextAttemptAt;
+    private @Nullable String lastError;
     private Map<String, String> metadata = Map.of();
     private long version;
-    private Instant dueAt;
-    private String claimedBy;
+    private @Nullable Instant dueAt;
+    private @Nullable String claimedBy;
 
     private Builder() {}
 
@@ -150,7 +151,7 @@ public record LeaseRecord(
     /** Sets {@link LeaseRecord#secretName()}. */
     public Builder secretName(String secretName) { this.secretName = secretName; return this; }
     /** Sets {@link LeaseRecord#externalId()}. */
-    public Builder externalId(String externalId) { this.externalId = externalId; return this; }
+    public Builder externalId(@Nullable String externalId) { this.externalId = externalId; return this; }
     /** Sets {@link LeaseRecord#state()}. */
     public Builder state(LeaseState state) { this.state = state; return this; }
     /** Sets {@link LeaseRecord#createdAt()}. */
@@ -160,27 +161,27 @@ public record LeaseRecord(
     /** Sets {@link LeaseRecord#hardLimitAt()}. */
     public Builder hardLimitAt(Instant hardLimitAt) { this.hardLimitAt = hardLimitAt; return this; }
     /** Sets {@link LeaseRecord#renewedAt()}. */
-    public Builder renewedAt(Instant renewedAt) { this.renewedAt = renewedAt; return this; }
+    public Builder renewedAt(@Nullable Instant renewedAt) { this.renewedAt = renewedAt; return this; }
     /** Sets {@link LeaseRecord#revokedAt()}. */
-    public Builder revokedAt(Instant revokedAt) { this.revokedAt = revokedAt; return this; }
+    public Builder revokedAt(@Nullable Instant revokedAt) { this.revokedAt = revokedAt; return this; }
     /** Sets {@link LeaseRecord#revokeReason()}. */
-    public Builder revokeReason(RevokeReason reason) { this.revokeReason = reason; return this; }
+    public Builder revokeReason(@Nullable RevokeReason reason) { this.revokeReason = reason; return this; }
     /** Sets {@link LeaseRecord#revokedBy()}. */
-    public Builder revokedBy(String revokedBy) { this.revokedBy = revokedBy; return this; }
+    public Builder revokedBy(@Nullable String revokedBy) { this.revokedBy = revokedBy; return this; }
     /** Sets {@link LeaseRecord#revocationAttempts()}. */
     public Builder revocationAttempts(int attempts) { this.revocationAttempts = attempts; return this; }
     /** Sets {@link LeaseRecord#nextAttemptAt()}. */
-    public Builder nextAttemptAt(Instant nextAttemptAt) { this.nextAttemptAt = nextAttemptAt; return this; }
+    public Builder nextAttemptAt(@Nullable Instant nextAttemptAt) { this.nextAttemptAt = nextAttemptAt; return this; }
     /** Sets {@link LeaseRecord#lastError()}. */
-    public Builder lastError(String lastError) { this.lastError = lastError; return this; }
+    public Builder lastError(@Nullable String lastError) { this.lastError = lastError; return this; }
     /** Sets {@link LeaseRecord#metadata()}. */
     public Builder metadata(Map<String, String> metadata) { this.metadata = metadata; return this; }
     /** Sets {@link LeaseRecord#version()}. */
     public Builder version(long version) { this.version = version; return this; }
     /** Sets {@link LeaseRecord#dueAt()}. */
-    public Builder dueAt(Instant dueAt) { this.dueAt = dueAt; return this; }
+    public Builder dueAt(@Nullable Instant dueAt) { this.dueAt = dueAt; return this; }
     /** Sets {@link LeaseRecord#claimedBy()}. */
-    public Builder claimedBy(String claimedBy) { this.claimedBy = claimedBy; return this; }
+    public Builder claimedBy(@Nullable String claimedBy) { this.claimedBy = claimedBy; return this; }
 
     /** Builds the lease; throws {@link NullPointerException} naming a missing required field. */
     public LeaseRecord build() {

@@ -13,6 +13,7 @@ import java.net.ProxySelector;
 import java.time.Clock;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Dynamic secrets on IBM API Connect: each lease is a client ID / client secret pair (an APIC
@@ -109,8 +110,8 @@ public final class ApiConnectProvider implements DynamicSecretProvider {
 
   /** Builds an {@link ApiConnectProvider} with options that configuration strings cannot carry. */
   public static final class Builder {
-    private SSLContext sslContext;
-    private ProxySelector proxy;
+    private @Nullable SSLContext sslContext;
+    private @Nullable ProxySelector proxy;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
     private int pageSize = ApicOptions.DEFAULT_PAGE_SIZE;

@@ -51,5 +51,10 @@
  * {@code Retry-After}) or {@link dev.dynsecret.DefinitiveProviderException}s (other 4xx, a
  * rejected API key, an unknown application). Messages hold the method, the path, the status and
  * APIC's own messages, never a secret.
+ *
+ * <p>Null is not allowed unless a type says {@code @Nullable}.
  */
+@NullMarked
 package dev.dynsecret.apic;
+
+import org.jspecify.annotations.NullMarked;

@@ -13,7 +13,7 @@ import dev.dynsecret.Lease;
 import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.LeaseState;
 import dev.dynsecret.ProviderConfig;
-import dev.dynsecret.testkit.logs.SecretsUsed;
+import dev.dynsecret.buildsupport.SecretsUsed;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -7,7 +7,7 @@ import dev.dynsecret.RetryPolicy;
 import dev.dynsecret.SecretData;
 import dev.dynsecret.memory.MemoryLeaseStore;
 import dev.dynsecret.testkit.TestClock;
-import dev.dynsecret.testkit.apic.ApicSimulator;
+import dev.dynsecret.apic.simulator.ApicSimulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

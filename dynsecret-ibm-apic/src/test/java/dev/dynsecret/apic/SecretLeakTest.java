@@ -26,7 +26,7 @@ import dev.dynsecret.testkit.LogCapture;
 import dev.dynsecret.testkit.TestClock;
 import dev.dynsecret.spi.CreatedCredential;
 import dev.dynsecret.ProviderConfig;
-import dev.dynsecret.testkit.logs.SecretsUsed;
+import dev.dynsecret.buildsupport.SecretsUsed;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.dynsecret.DefinitiveProviderException;
 import dev.dynsecret.ProviderConfig;
-import dev.dynsecret.testkit.logs.SecretsUsed;
+import dev.dynsecret.buildsupport.SecretsUsed;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;

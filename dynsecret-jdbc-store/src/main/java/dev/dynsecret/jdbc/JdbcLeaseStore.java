@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link LeaseStore} in a relational database reached through a {@link DataSource}: H2 for one
@@ -311,7 +312,7 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   /** {@inheritDoc} An empty (or null) set of states counts nothing, without asking the database. */
   @Override
-  public long count(String secretName, Set<LeaseState> states) {
+  public long count(String secretName, @Nullable Set<LeaseState> states) {
     if (secretName == null) {
       throw new InvalidRequestException("secretName", "is required");
     }
@@ -373,7 +374,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     private final DataSource dataSource;
     private String tablePrefix = DEFAULT_TABLE_PREFIX;
     private boolean createSchema;
-    private SqlDialect dialect;
+    private @Nullable SqlDialect dialect;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;

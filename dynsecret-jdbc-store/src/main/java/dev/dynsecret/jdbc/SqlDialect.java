@@ -3,6 +3,7 @@ package dev.dynsecret.jdbc;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The databases {@link JdbcLeaseStore} supports. The store detects the database from {@link
@@ -37,7 +38,7 @@ public enum SqlDialect {
   }
 
   /** The dialect of a database whose driver reports {@code productName}, if supported. */
-  public static Optional<SqlDialect> forProductName(String productName) {
+  public static Optional<SqlDialect> forProductName(@Nullable String productName) {
     return Arrays.stream(values())
         .filter(d -> d.productName.equalsIgnoreCase(productName == null ? "" : productName.strip()))
         .findFirst();

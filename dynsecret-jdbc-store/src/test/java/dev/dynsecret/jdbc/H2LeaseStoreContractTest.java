@@ -14,6 +14,12 @@ class H2LeaseStoreContractTest extends LeaseStoreContract {
     return JdbcLeaseStore.builder(database.dataSource()).createSchema(true).build();
   }
 
+  /** A second store object on the same database, as a second application instance opens it. */
+  @Override
+  protected LeaseStore newStoreOnSameStorage() {
+    return JdbcLeaseStore.builder(database.dataSource()).build();
+  }
+
   @AfterEach
   void dropDatabase() {
     database.close();

@@ -1,6 +1,7 @@
 package dev.dynsecret.memory;
 
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A lease id as {@link MemoryLeaseStore} keys and sorts it. The engine's ids are canonical
@@ -18,9 +19,9 @@ final class LeaseId implements Comparable<LeaseId> {
   private final long msb;
   private final long lsb;
   /** The id when it is not a canonical UUID; null when it is. */
-  private final String text;
+  private final @Nullable String text;
 
-  private LeaseId(long msb, long lsb, String text) {
+  private LeaseId(long msb, long lsb, @Nullable String text) {
     this.msb = msb;
     this.lsb = lsb;
     this.text = text;
@@ -48,7 +49,7 @@ final class LeaseId implements Comparable<LeaseId> {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     if (!(o instanceof LeaseId other)) {
       return false;
     }

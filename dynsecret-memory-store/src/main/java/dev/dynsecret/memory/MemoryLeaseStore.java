@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link LeaseStore} that keeps leases in memory: the embedded default for a single application
@@ -452,7 +453,7 @@ public final class MemoryLeaseStore implements LeaseStore {
     }
   }
 
-  private static void require(Object value, String field) {
+  private static void require(@Nullable Object value, String field) {
     if (value == null) {
       throw new InvalidRequestException(field, "is required");
     }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One lease as {@link MemoryLeaseStore} keeps it: about half the heap of a {@link LeaseRecord} with its
@@ -56,15 +57,16 @@ final class StoredLease {
   private final long hardLimitAt;
   private final long dueAt;
   /** External id and metadata, encoded; null when the lease has neither. */
-  private final byte[] details;
+  private final byte @Nullable [] details;
   /** The fields an active lease usually lacks; null when it lacks them all. */
-  private final Rare rare;
+  private final @Nullable Rare rare;
 
-  private record Rare(Instant renewedAt, Instant revokedAt, RevokeReason revokeReason,
-      String revokedBy, int revocationAttempts, Instant nextAttemptAt, String lastError,
-      String claimedBy, FarTimes far) {
+  private record Rare(@Nullable Instant renewedAt, @Nullable Instant revokedAt,
+      @Nullable RevokeReason revokeReason, @Nullable String revokedBy, int revocationAttempts,
+      @Nullable Instant nextAttemptAt, @Nullable String lastError, @Nullable String claimedBy,
+      @Nullable FarTimes far) {
 
-    static Rare of(LeaseRecord l, FarTimes far) {
+    static @Nullable Rare of(LeaseRecord l, @Nullable FarTimes far) {
       if (l.renewedAt() == null && l.revokedAt() == null && l.revokeReason() == null
           && l.revokedBy() == null && l.revocationAttempts() == 0 && l.nextAttemptAt() == null
           && l.lastError() == null && l.claimedBy() == null && far == null) {
@@ -77,10 +79,10 @@ final class StoredLease {
 
   /** The four times of a lease when one of them does not fit in a {@code long} of nanoseconds. */
   private record FarTimes(Instant createdAt, Instant expiresAt, Instant hardLimitAt,
-      Instant dueAt) {}
+      @Nullable Instant dueAt) {}
 
   /** Nanoseconds since the epoch, or {@link #NO_TIME} when {@code t} is null or too far out. */
-  private static long nanos(Instant t) {
+  private static long nanos(@Nullable Instant t) {
     if (t == null) {
       return NO_TIME;
     }
@@ -124,7 +126,7 @@ final class StoredLease {
     this.rare = Rare.of(lease, far);
   }
 
-  private FarTimes far() {
+  private @Nullable FarTimes far() {
     return rare == null ? null : rare.far();
   }
 
@@ -133,7 +135,7 @@ final class StoredLease {
   }
 
   /** The lease's {@code dueAt}, or null. */
-  private Instant dueAt() {
+  private @Nullable Instant dueAt() {
     if (far() != null) {
       return far().dueAt();
     }
@@ -146,7 +148,7 @@ final class StoredLease {
     return far() == null && nowNanos != NO_TIME ? dueAt > nowNanos : dueAt().isAfter(now);
   }
 
-  Instant revokedAt() {
+  @Nullable Instant revokedAt() {
     return rare == null ? null : rare.revokedAt();
   }
 
@@ -193,7 +195,8 @@ final class StoredLease {
     private static final byte WITH_ID = 2;
     private static final byte UUID = 3;
 
-    static byte[] encode(String externalId, Map<String, String> metadata, String id) {
+    static byte @Nullable [] encode(
+        @Nullable String externalId, Map<String, String> metadata, String id) {
       if (externalId == null && metadata.isEmpty()) {
         return null;
       }
@@ -225,7 +228,7 @@ final class StoredLease {
     private byte[] buf = new byte[64];
     private int size;
 
-    void string(String s, String id) {
+    void string(@Nullable String s, String id) {
       if (s == null) {
         put(NULL_TAG);
         return;
@@ -297,7 +300,7 @@ final class StoredLease {
       this.buf = buf;
     }
 
-    String string(String id) {
+    @Nullable String string(String id) {
       byte tag = buf[pos++];
       if (tag == NULL_TAG) {
         return null;

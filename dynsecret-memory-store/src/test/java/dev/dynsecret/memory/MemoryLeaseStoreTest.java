@@ -9,6 +9,7 @@ import dev.dynsecret.LeaseQuery;
 import dev.dynsecret.spi.LeaseStore;
 import dev.dynsecret.testkit.LeaseStoreContract;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,12 @@ class MemoryLeaseStoreTest extends LeaseStoreContract {
   @Override
   protected LeaseStore newStore() {
     return new MemoryLeaseStore();
+  }
+
+  /** Its leases live in its own heap: one store object, one application instance. */
+  @Override
+  protected Set<Capability> unsupported() {
+    return EnumSet.of(Capability.SHARED_STORAGE);
   }
 
   @Test

@@ -9,7 +9,7 @@ import dev.dynsecret.InvalidRequestException;
 import dev.dynsecret.apic.ApiConnectKeys;
 import dev.dynsecret.apic.ApiConnectProvider;
 import dev.dynsecret.ProviderConfig;
-import dev.dynsecret.testkit.logs.SecretsUsed;
+import dev.dynsecret.buildsupport.SecretsUsed;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;

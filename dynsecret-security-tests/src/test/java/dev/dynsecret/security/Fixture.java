@@ -14,7 +14,7 @@ import dev.dynsecret.Page;
 import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.testkit.RecordingProvider;
 import dev.dynsecret.testkit.TestClock;
-import dev.dynsecret.testkit.logs.SecretsUsed;
+import dev.dynsecret.buildsupport.SecretsUsed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.dynsecret.security;
 
-import dev.dynsecret.testkit.logs.SecretsUsed;
+import dev.dynsecret.buildsupport.SecretsUsed;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +36,12 @@ final class LogSearch {
   static final String MARKER = "-SECRET-";
   /** Shorter values ("p", "my-key") would match ordinary text; they are counted, not searched. */
   static final int MIN_LENGTH = 8;
+  /** Modules whose tools issue secrets (RecordingProvider, the APIC simulator) to tests. */
+  static final List<String> ISSUING_MODULES = List.of("dynsecret-testkit", "dynsecret-apic-simulator");
+  /** The module whose presence on a test class path records what those tools issue. */
+  static final String RECORDING_MODULE = "dynsecret-build-support";
+  private static final Pattern DEPENDENCY_ARTIFACT = Pattern.compile(
+      "<dependency>.*?<artifactId>\\s*([^<\\s]+)\\s*</artifactId>.*?</dependency>", Pattern.DOTALL);
   private static final int PREFIX = MIN_LENGTH;
   private static final Pattern MARKED_LITERAL =
       Pattern.compile("\"([^\"\\\\\\s]*" + Pattern.quote(MARKER) + "[^\"\\\\\\s]*)\"");
@@ -85,6 +91,43 @@ final class LogSearch {
     return modules.stream().anyMatch(m -> Files.isDirectory(m.resolve("target/test-logs"))
         || Files.isDirectory(m.resolve("target/test-secrets"))
         || Files.isDirectory(m.resolve("target/surefire-reports")));
+  }
+
+  /**
+   * The modules with tests that depend on a module of {@link #ISSUING_MODULES} but not on {@link
+   * #RECORDING_MODULE}: the secrets the test kit's tools hand their tests are announced to no one
+   * there, so the search would not look for them. Read from each module's pom.xml.
+   */
+  static List<String> modulesNotRecordingIssuedSecrets(List<Path> modules) {
+    List<String> missing = new ArrayList<>();
+    for (Path module : modules) {
+      if (!Files.isDirectory(module.resolve("src/test/java"))) {
+        continue;
+      }
+      List<String> dependencies = dependencies(module.resolve("pom.xml"));
+      if (dependencies.stream().anyMatch(ISSUING_MODULES::contains)
+          && !dependencies.contains(RECORDING_MODULE)
+          && !module.getFileName().toString().equals(RECORDING_MODULE)) {
+        missing.add(module.getFileName().toString());
+      }
+    }
+    return missing;
+  }
+
+  /** The artifact ids of the dependencies a pom declares (any scope). */
+  static List<String> dependencies(Path pom) {
+    try {
+      // Comments could hold a <dependency> example; they are not dependencies.
+      String text = Files.readString(pom, StandardCharsets.UTF_8).replaceAll("(?s)<!--.*?-->", "");
+      List<String> ids = new ArrayList<>();
+      Matcher m = DEPENDENCY_ARTIFACT.matcher(text);
+      while (m.find()) {
+        ids.add(m.group(1));
+      }
+      return ids;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read " + pom, e);
+    }
   }
 
   static Result search(List<Path> modules) {

@@ -89,4 +89,37 @@ class LogSearchTest {
     write(root.resolve("store/target/surefire-reports/TEST-x.xml"), "<testsuite/>");
     assertTrue(LogSearch.anyTestOutput(LogSearch.modules(root)));
   }
+
+  private static String pom(String self, String... dependencies) {
+    StringBuilder out = new StringBuilder("<project><artifactId>" + self + "</artifactId>"
+        + "<!-- <dependency><artifactId>dynsecret-build-support</artifactId></dependency> -->"
+        + "<dependencies>");
+    for (String d : dependencies) {
+      out.append("<dependency>\n  <groupId>dev.dynsecret</groupId>\n  <artifactId>").append(d)
+          .append("</artifactId>\n  <scope>test</scope>\n</dependency>");
+    }
+    return out.append("</dependencies></project>").toString();
+  }
+
+  @Test
+  void modulesWhoseTestsUseTheTestKitWithoutTheRecorderAreNamed() throws Exception {
+    Path wired = module("wired");
+    write(wired.resolve("pom.xml"), pom("wired", "dynsecret-testkit", "dynsecret-build-support"));
+    Path unwired = module("unwired");
+    write(unwired.resolve("pom.xml"), pom("unwired", "dynsecret-apic-simulator"));
+    Path noTests = module("no-tests");
+    write(noTests.resolve("pom.xml"), pom("no-tests", "dynsecret-testkit"));
+    Path unrelated = module("unrelated");
+    write(unrelated.resolve("pom.xml"), pom("unrelated", "dynsecret-api"));
+    Path recorder = module("dynsecret-build-support");
+    write(recorder.resolve("pom.xml"), pom("dynsecret-build-support", "dynsecret-testkit"));
+    for (Path m : List.of(wired, unwired, unrelated, recorder)) {
+      Files.createDirectories(m.resolve("src/test/java"));
+    }
+
+    assertEquals(List.of("unwired"),
+        LogSearch.modulesNotRecordingIssuedSecrets(LogSearch.modules(root)));
+    assertEquals(List.of("dynsecret-testkit", "dynsecret-build-support"),
+        LogSearch.dependencies(wired.resolve("pom.xml")), "a commented-out dependency is none");
+  }
 }

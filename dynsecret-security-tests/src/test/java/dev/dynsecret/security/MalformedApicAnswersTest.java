@@ -34,7 +34,7 @@ import dev.dynsecret.spi.LeaseStore;
 import dev.dynsecret.ProviderConfig;
 import dev.dynsecret.spi.ProviderConnection;
 import dev.dynsecret.testkit.TestClock;
-import dev.dynsecret.testkit.logs.SecretsUsed;
+import dev.dynsecret.buildsupport.SecretsUsed;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.dynsecret.security;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -32,6 +33,13 @@ class TestLogsHoldNoSecretsTest {
     Assumptions.assumeTrue(LogSearch.anyTestOutput(siblings),
         "no other module of " + root + " has test output (built alone?): run the whole reactor,"
             + " e.g. mvn verify, for the search to mean anything");
+
+    // The secrets RecordingProvider and the simulator issue are recorded only where the build's
+    // recorder is on the test class path; a module without it would go unsearched for them.
+    assertEquals(List.of(), LogSearch.modulesNotRecordingIssuedSecrets(modules),
+        "modules whose tests use " + LogSearch.ISSUING_MODULES + " without "
+            + LogSearch.RECORDING_MODULE + " in test scope: the secrets those tools issue there"
+            + " are not recorded, so the search cannot look for them");
 
     LogSearch.Result result = LogSearch.search(modules);
     System.out.println("Test log search: " + result.summary());

@@ -57,9 +57,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The lease engine's behaviour, as {@code lease-semantics.md} promises it, checked end to end over
- * a real {@link LeaseStore}. Every store runs it: extend this class and supply {@link #newStore()}.
- * Time comes from a {@link TestClock}; nothing sleeps.
+ * The lease engine's behaviour, as {@code docs/lease-lifecycle.md} describes it, checked end to
+ * end over a real {@link LeaseStore}. Every store runs it: extend this class and supply {@link
+ * #newStore()}. Time comes from a {@link TestClock}; nothing sleeps.
  */
 public abstract class LeaseManagerContract {
   /** Retries with no jitter, so the schedule can be checked to the millisecond. */

@@ -17,7 +17,7 @@ public interface ProviderTarget {
   /**
    * Whether the system holds a credential for {@code lease} right now, found by the deterministic
    * name the provider gives it (for example {@code dynsecret-<lease id>}), not through the
-   * provider's {@code find}.
+   * connection's lookup.
    *
    * @param lease a lease of the contract; its external id may be null
    * @return true if the credential exists, even if it is disabled
@@ -78,9 +78,9 @@ public interface ProviderTarget {
 
   /** A provider call that {@link #induceFailure} can make fail. */
   enum Operation {
-    /** {@code DynamicSecretProvider.create}. */
+    /** {@code ProviderConnection.create}. */
     CREATE,
-    /** {@code DynamicSecretProvider.revoke}. */
+    /** {@code ProviderConnection.revoke}. */
     REVOKE
   }
 
@@ -101,7 +101,7 @@ public interface ProviderTarget {
     /**
      * The call takes effect but its answer never reaches the provider (a dropped connection or a
      * gateway error after the system acted). Only meaningful for {@link Operation#CREATE}: the
-     * credential exists though the caller never learned its secret, the case {@code find}
+     * credential exists though the caller never learned its secret, the case reconciliation
      * exists for.
      */
     ANSWER_LOST

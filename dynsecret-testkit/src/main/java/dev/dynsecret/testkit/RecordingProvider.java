@@ -13,7 +13,6 @@ import dev.dynsecret.spi.ExpiryRenewal;
 import dev.dynsecret.spi.ProviderConnection;
 import dev.dynsecret.ListedCredential;
 import dev.dynsecret.ProviderConfig;
-import dev.dynsecret.testkit.logs.SecretsUsed;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -99,7 +98,7 @@ public final class RecordingProvider implements DynamicSecretProvider {
       liveByName.put(name, externalId);
       Secret clientSecret = Secret.of("secret-" + UUID.randomUUID());
       issuedSecrets.add(clientSecret);
-      SecretsUsed.record(clientSecret);
+      IssuedSecrets.issued(clientSecret);
       onCreate.accept(lease);
       if (lostAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw new TransientProviderException("the answer to create was lost (simulated)");

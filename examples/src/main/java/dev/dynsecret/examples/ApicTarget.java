@@ -3,9 +3,9 @@ package dev.dynsecret.examples;
 import dev.dynsecret.InvalidRequestException;
 import dev.dynsecret.apic.ApiConnectKeys;
 import dev.dynsecret.ProviderConfig;
-import dev.dynsecret.testkit.apic.ApicSimulator;
-import dev.dynsecret.testkit.apic.RequestKind;
-import dev.dynsecret.testkit.apic.Seed;
+import dev.dynsecret.apic.simulator.ApicSimulator;
+import dev.dynsecret.apic.simulator.RequestKind;
+import dev.dynsecret.apic.simulator.Seed;
 import java.util.Map;
 import java.util.OptionalLong;
 

@@ -7,7 +7,7 @@ import dev.dynsecret.ManagedCredential;
 import dev.dynsecret.SecretData;
 import dev.dynsecret.apic.ApiConnectProvider;
 import dev.dynsecret.memory.MemoryLeaseStore;
-import dev.dynsecret.testkit.apic.ApicSimulator;
+import dev.dynsecret.apic.simulator.ApicSimulator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -9,7 +9,6 @@ import dev.dynsecret.LeaseState;
 import dev.dynsecret.apic.ApiConnectProvider;
 import dev.dynsecret.jdbc.JdbcLeaseStore;
 import dev.dynsecret.LeaseQuery;
-import dev.dynsecret.spi.LeaseStore;
 import dev.dynsecret.Page;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +40,7 @@ public final class PersistentLeases {
     Map<String, String> env = System.getenv();
     DataSource dataSource = dataSource(env);
     try (ApicTarget apic = ApicTarget.fromEnvironment(env)) {
-      LeaseStore store = JdbcLeaseStore.builder(dataSource).createSchema(true).build();
+      JdbcLeaseStore store = JdbcLeaseStore.builder(dataSource).createSchema(true).build();
       try (LeaseManager leases = LeaseManager.builder().store(store).build()) {
         leases.register(DynamicSecret.builder(SECRET)
             .provider(ApiConnectProvider.TYPE, apic.config())

@@ -3,8 +3,8 @@ package dev.dynsecret.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dynsecret.testkit.apic.ApicSimulator;
-import dev.dynsecret.testkit.apic.RequestKind;
+import dev.dynsecret.apic.simulator.ApicSimulator;
+import dev.dynsecret.apic.simulator.RequestKind;
 import org.junit.jupiter.api.Test;
 
 /** The managed-credentials example, in real time (about eight seconds for two rotations). */

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynsecret.InvalidRequestException;
-import dev.dynsecret.testkit.apic.ApicSimulator;
-import dev.dynsecret.testkit.apic.RequestKind;
-import dev.dynsecret.testkit.apic.Seed;
+import dev.dynsecret.apic.simulator.ApicSimulator;
+import dev.dynsecret.apic.simulator.RequestKind;
+import dev.dynsecret.apic.simulator.Seed;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
 package dev.dynsecret.apic.internal;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One call to the platform API.
@@ -11,13 +12,14 @@ import java.util.Objects;
  * @param body the JSON body, or null for none
  * @param idempotent whether a transient failure may be retried blindly (GET and DELETE)
  */
-public record ApiRequest(String method, String path, String query, byte[] body, boolean idempotent) {
+public record ApiRequest(
+    String method, String path, @Nullable String query, byte @Nullable [] body, boolean idempotent) {
   public ApiRequest {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(path, "path");
   }
 
-  static ApiRequest get(String path, String query) {
+  static ApiRequest get(String path, @Nullable String query) {
     return new ApiRequest("GET", path, query, null, true);
   }
 

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,8 @@ public final class ApicConnection implements ProviderConnection {
   private final Exchange http;
   private final TokenSource tokens;
   private final Object consumerOrgLock = new Object();
-  private volatile String consumerOrg;
+  /** Null until configured or resolved from the application list. */
+  private volatile @Nullable String consumerOrg;
   private volatile boolean closed;
 
   private ApicConnection(ApicSettings settings, ApicOptions options) {

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Programmatic options shared by every secret of one provider instance.
@@ -20,8 +21,8 @@ import javax.net.ssl.SSLContext;
  *     ends the call with the wait left to the caller
  */
 public record ApicOptions(
-    SSLContext sslContext,
-    ProxySelector proxy,
+    @Nullable SSLContext sslContext,
+    @Nullable ProxySelector proxy,
     Clock clock,
     Sleeper sleeper,
     int pageSize,

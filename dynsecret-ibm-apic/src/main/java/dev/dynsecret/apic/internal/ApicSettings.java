@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One dynamic secret's checked configuration.
@@ -21,10 +22,10 @@ public record ApicSettings(
     String org,
     String catalog,
     String app,
-    String consumerOrg,
+    @Nullable String consumerOrg,
     Duration connectTimeout,
     Duration requestTimeout,
-    SSLContext sslContext) {
+    @Nullable SSLContext sslContext) {
 
   public ApicSettings {
     Objects.requireNonNull(baseUrl, "baseUrl");

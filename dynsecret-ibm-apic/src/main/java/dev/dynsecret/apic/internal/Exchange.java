@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLHandshakeException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,7 @@ final class Exchange {
    * @throws TransientProviderException on timeouts, refused or dropped connections
    * @throws DefinitiveProviderException when TLS trust fails or the request cannot be built
    */
-  ApiResponse send(ApiRequest request, Secret bearer) {
+  ApiResponse send(ApiRequest request, @Nullable Secret bearer) {
     URI uri = URI.create(baseUrl + request.path()
         + (request.query() == null ? "" : "?" + request.query()));
     HttpRequest.Builder builder = HttpRequest.newBuilder(uri)

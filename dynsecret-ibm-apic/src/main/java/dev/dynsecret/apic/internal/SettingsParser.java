@@ -32,6 +32,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
 
 /** Checks a {@link ProviderConfig} field by field; the first bad one is named in the exception. */
 public final class SettingsParser {
@@ -50,7 +51,7 @@ public final class SettingsParser {
    * @param defaultSsl the provider-wide trust, used when the configuration names no trust store
    * @throws InvalidRequestException naming the first missing or malformed field
    */
-  public static ApicSettings parse(ProviderConfig config, SSLContext defaultSsl) {
+  public static ApicSettings parse(ProviderConfig config, @Nullable SSLContext defaultSsl) {
     rejectUnknownKeys(config);
     URI url = url(config.require(URL));
     Secret apiKey = secret(config, API_KEY);
@@ -200,7 +201,7 @@ public final class SettingsParser {
     return d;
   }
 
-  private static SSLContext trust(ProviderConfig config, SSLContext defaultSsl) {
+  private static @Nullable SSLContext trust(ProviderConfig config, @Nullable SSLContext defaultSsl) {
     String path = config.get(TRUST_STORE).orElse(null);
     boolean hasPassword = config.keys().contains(TRUST_STORE_PASSWORD)
         && !config.get(TRUST_STORE_PASSWORD).orElse("").isEmpty();

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Caches one access token and fetches a new one only when it is about to expire or was rejected.
@@ -23,7 +24,7 @@ final class TokenSource {
    *
    * @param refreshAt when to fetch a new one, or null to keep it until the server rejects it
    */
-  record Token(Secret value, Instant refreshAt) {
+  record Token(Secret value, @Nullable Instant refreshAt) {
     boolean usableAt(Instant now) {
       return refreshAt == null || now.isBefore(refreshAt);
     }
@@ -36,8 +37,8 @@ final class TokenSource {
 
   private final Supplier<Token> fetcher;
   private final Clock clock;
-  private Token current;
-  private CompletableFuture<Token> inflight;
+  private @Nullable Token current;
+  private @Nullable CompletableFuture<Token> inflight;
   private int fetched;
 
   /** @param fetcher exchanges the API key for a token; called by one thread at a time */

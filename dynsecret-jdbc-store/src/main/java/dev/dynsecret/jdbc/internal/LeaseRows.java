@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps a {@link LeaseRecord} to a table row and back. Times travel as {@link OffsetDateTime} in UTC,
@@ -47,7 +48,7 @@ public final class LeaseRows {
   private LeaseRows() {}
 
   /** {@code instant} at the store's precision, or null. */
-  public static Instant micros(Instant instant) {
+  public static @Nullable Instant micros(@Nullable Instant instant) {
     return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);
   }
 
@@ -76,7 +77,7 @@ public final class LeaseRows {
     fits("claimedBy", lease.claimedBy(), 128);
   }
 
-  private static void fits(String field, String value, int max) {
+  private static void fits(String field, @Nullable String value, int max) {
     if (value != null && value.length() > max) {
       throw new InvalidRequestException(field, "must be at most " + max + " characters; was "
           + value.length());
@@ -118,7 +119,7 @@ public final class LeaseRows {
   }
 
   /** Binds a time parameter as a UTC {@link OffsetDateTime}, or SQL NULL. */
-  public static void setTime(PreparedStatement statement, int index, Instant instant)
+  public static void setTime(PreparedStatement statement, int index, @Nullable Instant instant)
       throws SQLException {
     if (instant == null) {
       statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
@@ -152,12 +153,13 @@ public final class LeaseRows {
         .build();
   }
 
-  private static Instant time(ResultSet rs, int index) throws SQLException {
+  private static @Nullable Instant time(ResultSet rs, int index) throws SQLException {
     OffsetDateTime value = rs.getObject(index, OffsetDateTime.class);
     return value == null ? null : value.toInstant();
   }
 
-  private static <E extends Enum<E>> E parse(Class<E> type, String value, String id, String column) {
+  private static <E extends Enum<E>> @Nullable E parse(
+      Class<E> type, @Nullable String value, String id, String column) {
     if (value == null) {
       return null;
     }

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +31,10 @@ public final class Schema {
 
   private final Dialect dialect;
   private final Tables tables;
-  private final Transactions transactions;
+  private final @Nullable Transactions transactions;
 
   /** The schema of the tables named by {@code tables}; {@code transactions} may be null to only read scripts. */
-  public Schema(Dialect dialect, Tables tables, Transactions transactions) {
+  public Schema(Dialect dialect, Tables tables, @Nullable Transactions transactions) {
     this.dialect = dialect;
     this.tables = tables;
     this.transactions = transactions;
@@ -171,7 +172,9 @@ public final class Schema {
   }
 
   private static String load(String resource) {
-    try (InputStream in = Schema.class.getClassLoader().getResourceAsStream(resource)) {
+    // Through the Class, not its loader: on the module path the scripts' folders count as packages
+    // of this module, and a class loader only hands out resources of packages a module opens.
+    try (InputStream in = Schema.class.getResourceAsStream("/" + resource)) {
       if (in == null) {
         throw new IllegalStateException("schema script " + resource + " is missing from the classpath");
       }

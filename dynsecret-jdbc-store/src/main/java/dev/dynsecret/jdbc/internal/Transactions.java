@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.Objects;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs each store operation as one short transaction on a connection of its own, which is closed
@@ -27,7 +28,7 @@ public final class Transactions {
 
   /** Work to do inside a transaction. */
   @FunctionalInterface
-  public interface Work<T> {
+  public interface Work<T extends @Nullable Object> {
     T run(Connection connection) throws SQLException;
   }
 
@@ -36,12 +37,12 @@ public final class Transactions {
    *
    * @param operation what is being done, for the error message ("update of lease X")
    */
-  public <T> T run(String operation, Work<T> work) {
+  public <T extends @Nullable Object> T run(String operation, Work<T> work) {
     return run(() -> operation, work);
   }
 
   /** As {@link #run(String, Work)}, the operation's description built only on failure. */
-  public <T> T run(Supplier<String> operation, Work<T> work) {
+  public <T extends @Nullable Object> T run(Supplier<String> operation, Work<T> work) {
     try (Connection connection = dataSource.getConnection()) {
       boolean autoCommit = connection.getAutoCommit();
       if (autoCommit) {
@@ -72,7 +73,7 @@ public final class Transactions {
    *
    * @param operation what is being done, for the error message
    */
-  public <T> T single(Supplier<String> operation, Work<T> work) {
+  public <T extends @Nullable Object> T single(Supplier<String> operation, Work<T> work) {
     try (Connection connection = dataSource.getConnection()) {
       boolean autoCommit = connection.getAutoCommit();
       if (!autoCommit) {

@@ -1,0 +1,5 @@
+module app {
+  requires dev.dynsecret;
+  requires dev.dynsecret.jdbc;
+  requires dev.dynsecret.apic;
+}

@@ -1,0 +1,4 @@
+module app {
+  requires dev.dynsecret;
+  requires dev.dynsecret.jdbc;
+}
