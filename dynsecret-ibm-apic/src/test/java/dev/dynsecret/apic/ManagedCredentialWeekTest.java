@@ -59,14 +59,16 @@ class ManagedCredentialWeekTest {
 
   /**
    * Whether the next step (renewAt 0.66 of the term, up to a tenth of it earlier) cannot be a
-   * renewal, as a full TTL no longer fits before the hard limit, and can come within a minute.
+   * renewal, as a full TTL no longer fits before the hard limit, still leaves at least 40 minutes
+   * before that limit, and can come within a minute.
    */
   private static boolean rotationIsNext(ManagedCredential credential, Instant now) {
     Lease lease = credential.lease();
     Instant termStart = lease.renewedAt() != null ? lease.renewedAt() : lease.createdAt();
     long term = Duration.between(termStart, lease.expiresAt()).toMillis();
     Instant earliestStep = termStart.plusMillis((long) (term * 0.66 * 0.9));
-    return Duration.between(earliestStep, lease.hardLimitAt()).compareTo(TTL) < 0
+    Duration left = Duration.between(earliestStep, lease.hardLimitAt());
+    return left.compareTo(TTL) < 0 && left.compareTo(Duration.ofMinutes(40)) >= 0
         && !now.isBefore(earliestStep.minus(MINUTE));
   }
 
@@ -103,7 +105,9 @@ class ManagedCredentialWeekTest {
           lostAnswers++;
         }
         // From day 3, the outage starts a minute before the earliest time the next step can
-        // be taken, once that step is sure to be a rotation: the rotation falls inside it.
+        // be taken, once that step is sure to be a rotation and the lease has more than the
+        // outage left before its hard limit: the rotation falls inside the outage, which is
+        // shorter than the credential's remaining lifetime.
         if (outageStart == null && minute >= 3 * 24 * 60 && rotationIsNext(credential, now)) {
           outageStart = now;
           outage(apic);
