@@ -4,7 +4,9 @@ import java.util.Objects;
 
 /**
  * The result of {@link LeaseManager#create}: the lease, and the secret data, which is handed out
- * this once and never again. {@link #toString()} does not show the secret data.
+ * this once and never again (a {@link ManagedCredential} keeps it in memory and hands out its
+ * current one from {@link ManagedCredential#current()}). {@link #toString()} does not show the
+ * secret data.
  *
  * @param lease the lease as stored, {@link LeaseState#ACTIVE}
  * @param secretData the credential for the caller

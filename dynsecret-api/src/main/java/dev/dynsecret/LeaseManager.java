@@ -7,6 +7,7 @@ import dev.dynsecret.internal.DueWorkRunner;
 import dev.dynsecret.internal.EngineSettings;
 import dev.dynsecret.internal.LeaseReads;
 import dev.dynsecret.internal.Listeners;
+import dev.dynsecret.internal.ManagedCredentials;
 import dev.dynsecret.internal.OrphanSweep;
 import dev.dynsecret.internal.ProviderRegistry;
 import dev.dynsecret.internal.Reconciliation;
@@ -64,6 +65,7 @@ public final class LeaseManager implements AutoCloseable {
   private final Reconciliation reconciliation;
   private final OrphanSweep orphanSweep;
   private final DueWork dueWork;
+  private final ManagedCredentials managed;
   private final DueWorkRunner runner;
 
   private LeaseManager(EngineSettings settings) {
@@ -77,7 +79,8 @@ public final class LeaseManager implements AutoCloseable {
     this.reconciliation = new Reconciliation(settings, secrets, reads, revocation);
     this.orphanSweep = new OrphanSweep(settings, secrets, reads);
     this.dueWork = new DueWork(settings, revocation);
-    this.runner = new DueWorkRunner(dueWork, orphanSweep, settings);
+    this.managed = new ManagedCredentials(settings, secrets, creation, renewal, revocation);
+    this.runner = new DueWorkRunner(dueWork, orphanSweep, managed, settings);
   }
 
   private void requireOpen(String operation) {
@@ -286,6 +289,25 @@ public final class LeaseManager implements AutoCloseable {
     return bulkRevocation.revokeAll(secretName);
   }
 
+  /**
+   * Keeps a credential of the secret valid for as long as the application needs it: creates its
+   * first lease now (so a misconfiguration fails here), then renews it ahead of expiry and rotates
+   * it before its hard limit, with an overlap, as {@code options} say. Renewals and rotations are
+   * done by {@link #processDue()} and by background work once {@link #start() started}. Closing
+   * this manager closes the credential.
+   *
+   * @param options e.g. {@code ManagedCredential.options().renewAt(0.66)}
+   * @throws InvalidRequestException naming the option that breaks a rule against the secret (the
+   *     TTL above its max TTL, an overlap not shorter than the time left at the renewal point)
+   * @throws NotFoundException if no secret of that name is registered
+   * @throws DynamicSecretException whatever creating the first lease throws
+   */
+  public ManagedCredential manage(String secretName, ManagedCredential.Options options) {
+    requireOpen("manage");
+    return new ManagedCredential(
+        managed.start(required(secretName, "secretName"), required(options, "options").settings()));
+  }
+
   // ------------------------------------------------------------- background work
 
   /**
@@ -300,15 +322,16 @@ public final class LeaseManager implements AutoCloseable {
   }
 
   /**
-   * Works every lease that is due now on the calling thread (and the worker threads), then
-   * returns. {@link #start()} does this periodically; call it directly to drive the engine from
-   * your own scheduler or from a test with a controlled clock.
+   * Works every lease that is due now on the calling thread (and the worker threads), and every
+   * renewal, rotation or overlap end of a {@link ManagedCredential} that is due, then returns.
+   * {@link #start()} does this periodically; call it directly to drive the engine from your own
+   * scheduler or from a test with a controlled clock.
    *
    * <p>If a store write fails during the pass, no further provider call is started: the leases
    * not yet worked, and outcomes the store did not take, are written when a later pass finds the
    * store answering, before it claims anything.
    *
-   * @return how many due leases were worked
+   * @return how many due leases and managed-credential steps were worked
    * @throws StoreException if the store cannot be reached before anything is claimed
    */
   public int processDue() {
@@ -368,12 +391,14 @@ public final class LeaseManager implements AutoCloseable {
 
   /**
    * Stops background work, waiting for the pass in progress (up to {@link Builder#closeTimeout}),
-   * and releases provider resources. The store is left open: it belongs to the caller. Afterwards
+   * closes every {@link ManagedCredential} (revoking its leases unless told to leave them), and
+   * releases provider resources. The store is left open: it belongs to the caller. Afterwards
    * every method throws {@link ManagerClosedException}; closing again does nothing.
    */
   @Override
   public void close() {
     runner.close();
+    managed.closeAll();
     secrets.closeAll();
   }
 

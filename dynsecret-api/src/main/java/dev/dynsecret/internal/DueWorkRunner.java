@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the engine's due work: on demand, or every poll interval on a background thread once
- * started, with the hourly history purge and, if configured, the periodic orphan sweep. Each batch
- * of claimed leases is spread over {@code parallelism} worker threads, since revoking is dominated
- * by waiting on the external system. Threads come from the configured {@link ThreadFactory}.
+ * started: managed credentials' renewals and rotations, then due leases, with the hourly history
+ * purge and, if configured, the periodic orphan sweep. Each batch of claimed leases is spread
+ * over {@code parallelism} worker threads, since revoking is dominated by waiting on the external
+ * system. Threads come from the configured {@link ThreadFactory}.
  *
  * <p>Closing waits (up to the close timeout) for the pass in progress, so no lease is left claimed
  * by a pass cut short; a pass that starts after close is refused before it claims anything.
@@ -39,6 +40,7 @@ public final class DueWorkRunner implements AutoCloseable {
 
   private final DueWork due;
   private final OrphanSweep orphans;
+  private final ManagedCredentials managed;
   private final EngineSettings settings;
   /** Null when parallelism is 1: the batch is worked on the calling thread. */
   private final @Nullable ExecutorService workers;
@@ -52,9 +54,11 @@ public final class DueWorkRunner implements AutoCloseable {
   /** The skew last warned about, or null while the clock agrees. */
   private Duration reportedSkew;
 
-  public DueWorkRunner(DueWork due, OrphanSweep orphans, EngineSettings settings) {
+  public DueWorkRunner(DueWork due, OrphanSweep orphans, ManagedCredentials managed,
+      EngineSettings settings) {
     this.due = due;
     this.orphans = orphans;
+    this.managed = managed;
     this.settings = settings;
     this.workers = settings.parallelism() == 1
         ? null
@@ -82,7 +86,9 @@ public final class DueWorkRunner implements AutoCloseable {
     lockPass("processDue");
     try {
       clockAgrees();
-      return due.process(this::runAll);
+      // Managed credentials first: a renewal due at the same instant as its lease's expiry wins.
+      int worked = managed.runDue();
+      return worked + due.process(this::runAll);
     } finally {
       passes.readLock().unlock();
     }
@@ -109,6 +115,7 @@ public final class DueWorkRunner implements AutoCloseable {
       if (!clockAgrees() && settings.refuseWorkOnClockSkew()) {
         return; // said so once in clockAgrees(); try again next poll
       }
+      managed.runDue();
       due.process(this::runAll);
       Instant now = settings.clock().instant();
       if (nextPurge == null || !now.isBefore(nextPurge)) {

@@ -53,6 +53,9 @@ import javax.net.ssl.SSLContext;
  * GET    /apps/{org}/{catalog}/{consumer-org}/{app}/credentials/{credential}
  * DELETE /apps/{org}/{catalog}/{consumer-org}/{app}/credentials/{credential}   200 (or 204); 404
  * </pre>
+ * and, as the API gateway, {@code ANY /gateway/{org}/{catalog}/...}: 200 for a live client ID and
+ * secret in {@code X-IBM-Client-Id} / {@code X-IBM-Client-Secret}, 401 otherwise ({@link
+ * #gatewayUrl()}).
  * Lists answer {@code {"total_results":N,"results":[…]}}, honour {@code limit} and {@code offset},
  * and clamp {@code limit} to {@link Builder#maxPageSize(int)}. Errors answer
  * {@code {"status":N,"message":["…"]}}. Only the create answer carries {@code client_secret}.
@@ -219,6 +222,25 @@ public final class ApicSimulator implements AutoCloseable {
    */
   public List<String> liveCredentialNames(String app) {
     return core.platform().liveCredentialNames(Objects.requireNonNull(app, "app"));
+  }
+
+  /**
+   * The URL of the simulated API gateway for the seeded catalog, {@code
+   * <baseUrl>/gateway/<org>/<catalog>}; append any API path, e.g. {@code /hello}. It answers 200
+   * only to requests whose {@code X-IBM-Client-Id} and {@code X-IBM-Client-Secret} headers name a
+   * credential that exists now (see {@link #isValidAppCredential}), and 401 to any other, as the
+   * real gateway does for an API secured by client ID and secret; an unknown org or catalog is a
+   * 404. Platform faults and latency do not reach the gateway, and its requests are not counted
+   * by {@link #requestCount()}: it is the data plane, apart from the platform API.
+   */
+  public String gatewayUrl() {
+    Seed seed = seed();
+    return baseUrl() + "/gateway/" + seed.org().name() + "/" + seed.catalog().name();
+  }
+
+  /** Gateway requests answered 200 (accepted) or 401 (rejected) since start. */
+  public long gatewayRequestCount(boolean accepted) {
+    return accepted ? core.gateway().accepted() : core.gateway().rejected();
   }
 
   /** Whether a credential with this client id exists and has this client secret. */

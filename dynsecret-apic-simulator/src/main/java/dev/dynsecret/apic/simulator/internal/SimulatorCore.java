@@ -50,6 +50,7 @@ public final class SimulatorCore {
   private final FaultInjector faults;
   private final RequestCounters counters = new RequestCounters();
   private final ApiHandler api;
+  private final GatewayHandler gateway;
   // Released on close, so delayed and stalled requests end at once instead of holding shutdown.
   private final CountDownLatch closing = new CountDownLatch(1);
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -82,6 +83,8 @@ public final class SimulatorCore {
     this.api = new ApiHandler(platform, auth, config.maxPageSize());
     server.setExecutor(workers);
     server.createContext("/", this::handle);
+    this.gateway = new GatewayHandler(platform);
+    server.createContext(GatewayHandler.PREFIX, gateway);
   }
 
   /** Binds and starts serving. */
@@ -115,6 +118,10 @@ public final class SimulatorCore {
 
   public FaultInjector faults() {
     return faults;
+  }
+
+  public GatewayHandler gateway() {
+    return gateway;
   }
 
   public RequestCounters counters() {
