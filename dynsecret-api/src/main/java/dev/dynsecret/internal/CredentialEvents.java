@@ -88,16 +88,7 @@ final class CredentialEvents {
   }
 
   private void deliver(CredentialEvent event) {
-    for (CredentialListener listener : listeners) {
-      try {
-        listener.onEvent(event);
-      } catch (RuntimeException | Error e) {
-        if (e instanceof VirtualMachineError vmError) {
-          throw vmError;
-        }
-        log.warn("Credential listener {} failed on {} for '{}'; ignored",
-            listener.getClass().getName(), event.type(), event.secretName(), e);
-      }
-    }
+    Listeners.callEach(listeners, listener -> listener.onEvent(event), log, "Credential listener",
+        event.type() + " for '" + event.secretName() + "'");
   }
 }

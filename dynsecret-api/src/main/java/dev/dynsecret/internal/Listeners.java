@@ -25,30 +25,30 @@ public final class Listeners {
       return;
     }
     Lease lease = record.toLease();
-    for (LeaseListener listener : listeners) {
-      try {
-        call.accept(listener, lease);
-      } catch (RuntimeException | Error e) {
-        if (e instanceof VirtualMachineError vmError) {
-          throw vmError;
-        }
-        log.warn("Lease listener {} failed on '{}' for lease {}; ignored",
-            listener.getClass().getName(), step, lease.id(), e);
-      }
-    }
+    callEach(listeners, listener -> call.accept(listener, lease), log, "Lease listener",
+        "'" + step + "' for lease " + lease.id());
   }
 
   /** Calls every listener for a step that concerns no lease record, such as an orphan deleted. */
   public void fire(String step, String subject, Consumer<LeaseListener> call) {
-    for (LeaseListener listener : listeners) {
+    callEach(listeners, call, log, "Lease listener", "'" + step + "' for " + subject);
+  }
+
+  /**
+   * Calls {@code call} on each listener in turn. One that throws is logged ("{@code kind} … failed
+   * on {@code what}") and skipped, so it changes neither what the engine does nor what the other
+   * listeners hear; only a virtual machine error goes on up.
+   */
+  static <L> void callEach(List<L> listeners, Consumer<L> call, Logger log, String kind,
+      String what) {
+    for (L listener : listeners) {
       try {
         call.accept(listener);
       } catch (RuntimeException | Error e) {
         if (e instanceof VirtualMachineError vmError) {
           throw vmError;
         }
-        log.warn("Lease listener {} failed on '{}' for {}; ignored",
-            listener.getClass().getName(), step, subject, e);
+        log.warn("{} {} failed on {}; ignored", kind, listener.getClass().getName(), what, e);
       }
     }
   }
