@@ -1,6 +1,9 @@
 package dev.dynsecret.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 
 /** A database server a figure runs on: {@link Postgres} or {@link MariaDb}. */
@@ -24,8 +27,24 @@ interface BenchDatabase extends AutoCloseable {
   /** Fresh optimizer statistics for the lease table. */
   void analyze(String prefix);
 
+  /** The pool the benchmark's own statements run on (two connections). */
+  HikariDataSource admin();
+
+  /** Runs one statement on the admin pool. */
+  default void execute(String sql) {
+    try (Connection c = admin().getConnection(); Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + " failed", e);
+    }
+  }
+
   /** Drops every table of the lease store with {@code prefix}. */
-  void dropStore(String prefix);
+  default void dropStore(String prefix) {
+    for (String table : new String[] {"leases", "secret_locks", "schema_version"}) {
+      execute("DROP TABLE IF EXISTS " + prefix + table);
+    }
+  }
 
   @Override
   void close();

@@ -191,19 +191,9 @@ final class MariaDb implements BenchDatabase {
     execute("ANALYZE TABLE " + prefix + "leases");
   }
 
-  private void execute(String sql) {
-    try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
-      s.execute(sql);
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql + " failed", e);
-    }
-  }
-
   @Override
-  public void dropStore(String prefix) {
-    for (String table : new String[] {"leases", "secret_locks", "schema_version"}) {
-      execute("DROP TABLE IF EXISTS " + prefix + table);
-    }
+  public HikariDataSource admin() {
+    return admin;
   }
 
   @Override

@@ -104,20 +104,9 @@ final class Postgres implements BenchDatabase {
     execute("ANALYZE " + prefix + "leases");
   }
 
-  void execute(String sql) {
-    try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
-      s.execute(sql);
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql + " failed", e);
-    }
-  }
-
-  /** Drops every table of the lease store with {@code prefix}. */
   @Override
-  public void dropStore(String prefix) {
-    for (String table : new String[] {"leases", "secret_locks", "schema_version"}) {
-      execute("DROP TABLE IF EXISTS " + prefix + table);
-    }
+  public HikariDataSource admin() {
+    return admin;
   }
 
   @Override
