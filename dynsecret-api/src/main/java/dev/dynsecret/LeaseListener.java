@@ -1,5 +1,6 @@
 package dev.dynsecret;
 
+import java.time.Duration;
 
 /**
  * Hears every step of every lease's life. Override only the methods you need; each default does
@@ -45,4 +46,14 @@ public interface LeaseListener {
    * @param credential the deleted credential: lease id, external id and name, nothing secret
    */
   default void orphanDeleted(String secretName, ListedCredential credential) {}
+
+  /**
+   * A provider reported that its external system asked callers to slow down: every call to
+   * {@code target} waits {@code wait} before it is sent. Heard once per episode, not per call.
+   *
+   * @param secretName the dynamic secret whose call was told to slow down
+   * @param target where the calls go, as the provider names it (nothing secret)
+   * @param wait how long calls to the target are held back
+   */
+  default void providerThrottled(String secretName, String target, Duration wait) {}
 }

@@ -13,6 +13,7 @@ import dev.dynsecret.internal.ProviderRegistry;
 import dev.dynsecret.internal.Reconciliation;
 import dev.dynsecret.internal.Renewal;
 import dev.dynsecret.internal.Revocation;
+import dev.dynsecret.internal.ProviderSignals;
 import dev.dynsecret.internal.SecretRegistry;
 import dev.dynsecret.internal.Texts;
 import dev.dynsecret.spi.DynamicSecretProvider;
@@ -70,7 +71,8 @@ public final class LeaseManager implements AutoCloseable {
 
   private LeaseManager(EngineSettings settings) {
     this.settings = settings;
-    this.secrets = new SecretRegistry(settings.providers());
+    this.secrets = new SecretRegistry(settings.providers(),
+        new ProviderSignals(settings.listeners()));
     this.reads = new LeaseReads(settings.store());
     this.creation = new Creation(settings, secrets);
     this.renewal = new Renewal(settings, secrets, reads);

@@ -22,10 +22,12 @@ public final class SecretRegistry {
   private static final Logger log = LoggerFactory.getLogger(SecretRegistry.class);
 
   private final ProviderRegistry providers;
+  private final ProviderSignals signals;
   private final Map<String, BoundSecret> secrets = new ConcurrentHashMap<>();
 
-  public SecretRegistry(ProviderRegistry providers) {
+  public SecretRegistry(ProviderRegistry providers, ProviderSignals signals) {
     this.providers = providers;
+    this.signals = signals;
   }
 
   public void register(DynamicSecret definition) {
@@ -57,7 +59,8 @@ public final class SecretRegistry {
   }
 
   private BoundSecret bind(DynamicSecret definition) {
-    return BoundSecret.bind(definition, providers.get(definition.providerType()));
+    return BoundSecret.bind(definition, providers.get(definition.providerType()),
+        signals.contextFor(definition.name()));
   }
 
   /**

@@ -39,7 +39,8 @@ final class Engine {
         new Listeners(List.of()), clock, "node-a", Duration.ofSeconds(5), 1, 100, CLAIM_TIMEOUT,
         RetryPolicy.DEFAULT, GRACE, Duration.ofDays(7), null, null, Duration.ofSeconds(5),
         clock, Duration.ofSeconds(5), false);
-    secrets = new SecretRegistry(settings.providers());
+    secrets = new SecretRegistry(settings.providers(),
+        new ProviderSignals(settings.listeners()));
     reads = new LeaseReads(store);
     creation = new Creation(settings, secrets);
     renewal = new Renewal(settings, secrets, reads);
