@@ -2,6 +2,7 @@ package dev.dynsecret;
 
 import dev.dynsecret.internal.BulkRevocation;
 import dev.dynsecret.internal.Creation;
+import dev.dynsecret.internal.CallWindow;
 import dev.dynsecret.internal.DueWork;
 import dev.dynsecret.internal.DueWorkRunner;
 import dev.dynsecret.internal.EngineSettings;
@@ -67,12 +68,15 @@ public final class LeaseManager implements AutoCloseable {
   private final OrphanSweep orphanSweep;
   private final DueWork dueWork;
   private final ManagedCredentials managed;
+  private final CallWindow window;
   private final DueWorkRunner runner;
 
   private LeaseManager(EngineSettings settings) {
     this.settings = settings;
-    this.secrets = new SecretRegistry(settings.providers(),
-        new ProviderSignals(settings.listeners()));
+    ProviderSignals signals = new ProviderSignals(settings.listeners());
+    this.window = new CallWindow(settings);
+    signals.observe(window); // a throttled provider narrows the window
+    this.secrets = new SecretRegistry(settings.providers(), signals);
     this.reads = new LeaseReads(settings.store());
     this.creation = new Creation(settings, secrets);
     this.renewal = new Renewal(settings, secrets, reads);
@@ -80,9 +84,9 @@ public final class LeaseManager implements AutoCloseable {
     this.bulkRevocation = new BulkRevocation(secrets, reads, revocation);
     this.reconciliation = new Reconciliation(settings, secrets, reads, revocation);
     this.orphanSweep = new OrphanSweep(settings, secrets, reads);
-    this.dueWork = new DueWork(settings, revocation);
+    this.dueWork = new DueWork(settings, revocation, window);
     this.managed = new ManagedCredentials(settings, secrets, creation, renewal, revocation);
-    this.runner = new DueWorkRunner(dueWork, orphanSweep, managed, settings);
+    this.runner = new DueWorkRunner(dueWork, orphanSweep, managed, window, settings);
   }
 
   private void requireOpen(String operation) {
@@ -104,6 +108,15 @@ public final class LeaseManager implements AutoCloseable {
   /** The id this manager claims due work under. */
   public String nodeId() {
     return settings.nodeId();
+  }
+
+  /**
+   * The window of provider calls due work keeps in flight, as it is now: how many are in flight
+   * and how many may be (the adaptive limit, and its ceiling {@link Builder#maxInFlight}). For
+   * metrics; it reads no store and also answers once the manager is closed.
+   */
+  public DueWorkWindow dueWorkWindow() {
+    return window.snapshot();
   }
 
   // ------------------------------------------------------------- dynamic secrets
@@ -414,8 +427,8 @@ public final class LeaseManager implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private @Nullable String nodeId;
     private Duration pollInterval = Duration.ofSeconds(5);
-    private int parallelism = 4;
-    private int batchSize = 100;
+    private int maxInFlight = 64;
+    private int claimBatchSize = 100;
     private Duration claimTimeout = Duration.ofMinutes(2);
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private Duration pendingGrace = Duration.ofMinutes(5);
@@ -485,15 +498,27 @@ public final class LeaseManager implements AutoCloseable {
       return this;
     }
 
-    /** How many due leases are worked at once. Default 4. */
-    public Builder parallelism(int threads) {
-      this.parallelism = threads;
+    /**
+     * The most provider calls due work keeps in flight (revoking expired leases, retrying
+     * revocations, reconciling), 1 to 1024. Due leases are worked in a window of calls that is
+     * refilled as calls finish; its limit starts at 4, doubles per round of calls answered at
+     * their usual latency, and shrinks when the provider throttles, fails transiently or answers
+     * much slower than its recent baseline; it never passes this ceiling. Each call in flight
+     * holds a thread, made as needed and retired when idle; with 1, calls run on the polling
+     * thread. Default 64, for a remote API whose calls mostly wait on the network.
+     */
+    public Builder maxInFlight(int calls) {
+      this.maxInFlight = calls;
       return this;
     }
 
-    /** How many due leases are claimed at a time. Default 100. */
-    public Builder batchSize(int size) {
-      this.batchSize = size;
+    /**
+     * The most due leases claimed per store round trip, 1 to 10,000. A claim asks for no more
+     * leases than the window has free places, so no claimed lease waits on this node; this caps
+     * it further. Default 100.
+     */
+    public Builder claimBatchSize(int leases) {
+      this.claimBatchSize = leases;
       return this;
     }
 
@@ -542,8 +567,8 @@ public final class LeaseManager implements AutoCloseable {
     }
 
     /**
-     * Where background threads come from: the poll thread and the {@link #parallelism} worker
-     * threads (for example a factory of virtual threads, or one that names threads to the host
+     * Where background threads come from: the poll thread and the worker threads that make the
+     * provider calls in flight (up to {@link #maxInFlight}) (for example a factory of virtual threads, or one that names threads to the host
      * application's conventions). Default: daemon threads named {@code dynsecret-…}.
      *
      * @param threadFactory the factory, or null for the default
@@ -603,11 +628,12 @@ public final class LeaseManager implements AutoCloseable {
       if (orphanSweepInterval != null) {
         requirePositive("orphanSweepInterval", orphanSweepInterval);
       }
-      if (parallelism < 1 || parallelism > 1024) {
-        throw new InvalidRequestException("parallelism", "must be 1 to 1024; was " + parallelism);
+      if (maxInFlight < 1 || maxInFlight > 1024) {
+        throw new InvalidRequestException("maxInFlight", "must be 1 to 1024; was " + maxInFlight);
       }
-      if (batchSize < 1 || batchSize > 10_000) {
-        throw new InvalidRequestException("batchSize", "must be 1 to 10000; was " + batchSize);
+      if (claimBatchSize < 1 || claimBatchSize > 10_000) {
+        throw new InvalidRequestException("claimBatchSize",
+            "must be 1 to 10000; was " + claimBatchSize);
       }
       String node = nodeId == null ? defaultNodeId() : nodeId;
       if (node.isBlank() || node.length() > 128 || Texts.hasControlCharacter(node)) {
@@ -622,7 +648,7 @@ public final class LeaseManager implements AutoCloseable {
             + store.getClass().getName() + ".clock(Clock) returned null");
       }
       LeaseManager manager = new LeaseManager(new EngineSettings(store, registry,
-          new Listeners(listeners), agreed, node, pollInterval, parallelism, batchSize,
+          new Listeners(listeners), agreed, node, pollInterval, maxInFlight, claimBatchSize,
           claimTimeout, retryPolicy, pendingGrace, historyRetention, orphanSweepInterval,
           threadFactory, closeTimeout, clock, maxClockSkew, refuseWorkOnClockSkew));
       try {

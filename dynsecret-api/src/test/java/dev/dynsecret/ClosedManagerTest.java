@@ -158,7 +158,7 @@ class ClosedManagerTest {
       return thread;
     };
     try (LeaseManager leases = manager(new StubProvider()).threadFactory(factory)
-        .parallelism(2).build()) {
+        .maxInFlight(2).build()) {
       leases.start();
       assertTrue(ran.await(10, TimeUnit.SECONDS), "no thread of the factory ran");
     }

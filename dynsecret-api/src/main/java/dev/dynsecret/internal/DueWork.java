@@ -5,19 +5,21 @@ import dev.dynsecret.StoreException;
 import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.spi.LeaseStore;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The work that falls due: leases are claimed from the store in batches (so that across nodes
- * each is worked by one node) and each is revoked if it expired or asked to be, retried if a
- * revocation is due again, reconciled if its create never completed, or handed back otherwise.
- * Also purges old history.
+ * The work that falls due: leases are claimed from the store (so that across nodes each is worked
+ * by one node) and each is revoked if it expired or asked to be, retried if a revocation is due
+ * again, reconciled if its create never completed, or handed back otherwise. Also purges old
+ * history.
+ *
+ * <p>Claimed leases are worked in the {@link CallWindow}: a lease is claimed only when there is a
+ * place for its call, and its call starts at once, so no claimed lease waits on this node while
+ * its claim runs down; the claim timeout only has to outlast the call itself.
  */
 public final class DueWork {
   private static final Logger log = LoggerFactory.getLogger(DueWork.class);
@@ -26,78 +28,138 @@ public final class DueWork {
   private final EngineSettings settings;
   private final LeaseStore store;
   private final Revocation revocation;
+  private final CallWindow window;
 
-  public DueWork(EngineSettings settings, Revocation revocation) {
+  public DueWork(EngineSettings settings, Revocation revocation, CallWindow window) {
     this.settings = settings;
     this.store = settings.store();
     this.revocation = revocation;
-  }
-
-  /** Runs the work of one batch; implemented inline or on a thread pool, waiting for all of it. */
-  @FunctionalInterface
-  public interface BatchExecutor {
-    void runAll(Collection<LeaseRecord> leases, Consumer<LeaseRecord> work);
+    this.window = window;
   }
 
   /**
-   * Claims due leases batch by batch and works each one, until fewer than a batch are due.
+   * Claims due leases and starts their work while the window has room, until a claim comes back
+   * short (nothing more is due now). Leases are claimed in chunks of at most the free places
+   * (and at most {@code claimBatchSize}); a full chunk means "look again as soon as a place is
+   * free", so a backlog is worked without waiting for the poll interval.
    *
    * <p>A node that cannot write stops acting: first, whatever this node owes the store from an
    * earlier failure is written (if the store still fails, the pass ends there, claiming
-   * nothing). Then, once a write fails during a batch, no further provider call is started for
-   * that batch: the leases not yet worked are owed back to the store as due now, and the pass
-   * ends. Only the calls already in flight finish; their outcomes are owed too.
+   * nothing). Then, once a write fails during the pass, no further provider call is started: the
+   * leases claimed and not yet started are owed back to the store as due now, and the pass claims
+   * no more. Only the calls already in flight finish; their outcomes are owed too.
    *
-   * @return how many leases were worked
+   * @param awaitCalls whether to return only once every call this pass started has ended (so the
+   *     count is complete), or as soon as nothing more is claimed (the background pass: its calls
+   *     go on holding their places in the window, and the next pass starts others beside them)
+   * @return how many leases were worked (with {@code awaitCalls}; otherwise how many were started)
    * @throws StoreException if the store fails before any lease is claimed
    */
-  public int process(BatchExecutor executor) {
+  public int process(boolean awaitCalls) {
     revocation.owed().settle(store);
-    int worked = 0;
+    Pass pass = new Pass();
+    StoreException claimFailure = null;
     while (true) {
+      int room = window.awaitRoom(() -> halted(pass));
+      if (room == 0) {
+        break; // the store failed, or closing
+      }
+      int wanted = Math.min(room, settings.claimBatchSize());
       Instant now = settings.clock().instant();
-      List<LeaseRecord> claimed =
-          store.claimDue(settings.nodeId(), now, settings.claimTimeout(), settings.batchSize());
-      if (claimed.isEmpty()) {
-        return worked;
+      List<LeaseRecord> claimed;
+      try {
+        claimed = store.claimDue(settings.nodeId(), now, settings.claimTimeout(), wanted);
+      } catch (StoreException e) {
+        claimFailure = e;
+        pass.storeFailure.compareAndSet(null, e);
+        break;
       }
-      Batch batch = new Batch();
-      executor.runAll(claimed, lease -> work(lease, now, batch));
-      worked += claimed.size() - batch.stopped.get();
-      if (batch.storeFailure.get() != null) {
-        log.warn("Lease store failed during due work on node {}: {}; {} of {} claimed leases"
-            + " were not worked and are handed back as soon as it answers again; {} write(s)"
-            + " owed in all", settings.nodeId(), batch.storeFailure.get().getMessage(),
-            batch.stopped.get(), claimed.size(), revocation.owed().size());
-        return worked;
+      for (LeaseRecord lease : claimed) {
+        pass.started();
+        if (!window.start(() -> work(lease, now, pass), pass::ended)) {
+          // Closing: the call was never started; hand the claim back once the store answers.
+          revocation.owed().oweIfNone(LeaseTransitions.released(lease, now));
+          pass.stopped.incrementAndGet();
+          pass.ended();
+        }
       }
-      if (claimed.size() < settings.batchSize()) {
-        return worked;
+      if (claimed.size() < wanted) {
+        break;
       }
     }
+    if (awaitCalls) {
+      pass.awaitEnded();
+    }
+    int worked = pass.started - pass.stopped.get();
+    if (claimFailure != null && pass.started == 0) {
+      throw claimFailure;
+    }
+    StoreException failure = pass.storeFailure.get();
+    if (failure != null) {
+      log.warn("Lease store failed during due work on node {}: {}; {} claimed lease(s) were not"
+          + " worked and are handed back as soon as it answers again; {} write(s) owed in all",
+          settings.nodeId(), failure.getMessage(), pass.stopped.get(), revocation.owed().size());
+    }
+    return worked;
   }
 
-  /** One claimed batch: the first store failure in it stops what has not started. */
-  private static final class Batch {
+  /**
+   * Whether a store write failed during the pass, or this node owes the store writes (a call of
+   * another pass, still in flight, failed to write): then no further provider call starts.
+   */
+  private boolean halted(Pass pass) {
+    return pass.storeFailure.get() != null || revocation.owed().size() > 0;
+  }
+
+  /** One pass: the first store failure in it stops what has not started. */
+  private static final class Pass {
     final AtomicReference<StoreException> storeFailure = new AtomicReference<>();
     final AtomicInteger stopped = new AtomicInteger();
+    /** Only the claiming thread counts starts. */
+    int started;
+    private int ended;
+
+    void started() {
+      started++;
+    }
+
+    synchronized void ended() {
+      ended++;
+      notifyAll();
+    }
+
+    synchronized void awaitEnded() {
+      boolean interrupted = false;
+      while (ended < started) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true; // the calls end on their own; the count must be complete
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
-  private void work(LeaseRecord claimed, Instant now, Batch batch) {
-    if (batch.storeFailure.get() != null) {
+  private CallWindow.Outcome work(LeaseRecord claimed, Instant now, Pass pass) {
+    if (halted(pass)) {
       // The store just failed: start no provider call whose outcome could not be recorded.
       revocation.owed().oweIfNone(LeaseTransitions.released(claimed, now));
-      batch.stopped.incrementAndGet();
-      return;
+      pass.stopped.incrementAndGet();
+      return CallWindow.Outcome.NO_CALL;
     }
+    AtomicReference<CallWindow.Outcome> outcome =
+        new AtomicReference<>(CallWindow.Outcome.NO_CALL);
     try {
       switch (claimed.state()) {
-        case PENDING -> revocation.attempt(claimed);
+        case PENDING -> revocation.attempt(claimed, outcome::set);
         case ACTIVE -> {
           if (claimed.revokeReason() != null) {
-            revocation.attempt(claimed);
+            revocation.attempt(claimed, outcome::set);
           } else if (!claimed.expiresAt().isAfter(now)) {
-            revocation.attempt(LeaseTransitions.expired(claimed));
+            revocation.attempt(LeaseTransitions.expired(claimed), outcome::set);
           } else {
             store.update(LeaseTransitions.released(claimed, claimed.expiresAt()));
           }
@@ -107,7 +169,7 @@ public final class DueWork {
     } catch (ConflictException lostRace) {
       log.debug("Lease {} changed while being worked; leaving it to its new owner", claimed.id());
     } catch (StoreException e) {
-      batch.storeFailure.compareAndSet(null, e);
+      pass.storeFailure.compareAndSet(null, e);
       // An outcome not recorded is owed already; otherwise hand the claim back once we can.
       revocation.owed().oweIfNone(LeaseTransitions.released(claimed, now));
       log.debug("Could not finish due work on lease {}: {}", claimed.id(), e.getMessage());
@@ -115,6 +177,7 @@ public final class DueWork {
       // Not the store (a lease that vanished, say): the claim lapses and it is worked again later.
       log.warn("Could not finish due work on lease {}: {}", claimed.id(), e.getMessage());
     }
+    return outcome.get();
   }
 
   /** Deletes revoked leases whose history is older than the retention period. */

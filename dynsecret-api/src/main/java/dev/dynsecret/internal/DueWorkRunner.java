@@ -2,24 +2,15 @@ package dev.dynsecret.internal;
 
 import dev.dynsecret.ManagerClosedException;
 import dev.dynsecret.OrphanSweepReport;
-import dev.dynsecret.spi.LeaseRecord;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +18,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the engine's due work: on demand, or every poll interval on a background thread once
  * started: managed credentials' renewals and rotations, then due leases, with the hourly history
- * purge and, if configured, the periodic orphan sweep. Each batch of claimed leases is spread
- * over {@code parallelism} worker threads, since revoking is dominated by waiting on the external
- * system. Threads come from the configured {@link ThreadFactory}.
+ * purge and, if configured, the periodic orphan sweep. Claimed leases are worked in the {@link
+ * CallWindow} of provider calls, since revoking is dominated by waiting on the external system; a
+ * background pass claims while the window has room and leases are due, and leaves its calls to
+ * finish in the window. Threads come from the configured {@link java.util.concurrent.ThreadFactory}.
  *
- * <p>Closing waits (up to the close timeout) for the pass in progress, so no lease is left claimed
- * by a pass cut short; a pass that starts after close is refused before it claims anything.
+ * <p>Closing waits (up to the close timeout) for the pass in progress and the calls in flight, so
+ * no lease is left claimed by work cut short; a pass that starts after close is refused before it
+ * claims anything.
  */
 public final class DueWorkRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DueWorkRunner.class);
@@ -42,8 +35,7 @@ public final class DueWorkRunner implements AutoCloseable {
   private final OrphanSweep orphans;
   private final ManagedCredentials managed;
   private final EngineSettings settings;
-  /** Null when parallelism is 1: the batch is worked on the calling thread. */
-  private final @Nullable ExecutorService workers;
+  private final CallWindow window;
   /** Passes hold the read lock; close takes the write lock, so it waits for them to end. */
   private final ReadWriteLock passes = new ReentrantReadWriteLock();
   private @Nullable ScheduledExecutorService scheduler;
@@ -55,14 +47,12 @@ public final class DueWorkRunner implements AutoCloseable {
   private Duration reportedSkew;
 
   public DueWorkRunner(DueWork due, OrphanSweep orphans, ManagedCredentials managed,
-      EngineSettings settings) {
+      CallWindow window, EngineSettings settings) {
     this.due = due;
     this.orphans = orphans;
     this.managed = managed;
+    this.window = window;
     this.settings = settings;
-    this.workers = settings.parallelism() == 1
-        ? null
-        : Executors.newFixedThreadPool(settings.parallelism(), named("worker"));
   }
 
   public synchronized void start() {
@@ -70,7 +60,7 @@ public final class DueWorkRunner implements AutoCloseable {
     if (scheduler != null) {
       return;
     }
-    scheduler = Executors.newSingleThreadScheduledExecutor(named("due-work"));
+    scheduler = Executors.newSingleThreadScheduledExecutor(Threads.named(settings, "due-work"));
     long millis = settings.pollInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::backgroundPass, 0, millis, TimeUnit.MILLISECONDS);
     log.info("Started background lease work on node {} (every {})", settings.nodeId(),
@@ -88,7 +78,7 @@ public final class DueWorkRunner implements AutoCloseable {
       clockAgrees();
       // Managed credentials first: a renewal due at the same instant as its lease's expiry wins.
       int worked = managed.runDue();
-      return worked + due.process(this::runAll);
+      return worked + due.process(true);
     } finally {
       passes.readLock().unlock();
     }
@@ -116,7 +106,7 @@ public final class DueWorkRunner implements AutoCloseable {
         return; // said so once in clockAgrees(); try again next poll
       }
       managed.runDue();
-      due.process(this::runAll);
+      due.process(false);
       Instant now = settings.clock().instant();
       if (nextPurge == null || !now.isBefore(nextPurge)) {
         nextPurge = now.plus(PURGE_INTERVAL);
@@ -172,18 +162,6 @@ public final class DueWorkRunner implements AutoCloseable {
     }
   }
 
-  private void runAll(Collection<LeaseRecord> leases, Consumer<LeaseRecord> work) {
-    if (workers == null || leases.size() == 1) {
-      leases.forEach(work);
-      return;
-    }
-    List<CompletableFuture<Void>> futures = new ArrayList<>(leases.size());
-    for (LeaseRecord lease : leases) {
-      futures.add(CompletableFuture.runAsync(() -> work.accept(lease), workers));
-    }
-    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
-  }
-
   /** Whether {@link #close()} has been called. */
   public boolean isClosed() {
     return closed;
@@ -202,8 +180,9 @@ public final class DueWorkRunner implements AutoCloseable {
   }
 
   /**
-   * Stops background work: no new pass starts, the pass in progress is waited for (up to the close
-   * timeout, then interrupted), and the threads end. Returns at once if already closed.
+   * Stops background work: no new pass starts, the pass in progress and the calls in flight are
+   * waited for (up to the close timeout, then interrupted), and the threads end. Returns at once
+   * if already closed.
    */
   @Override
   public void close() {
@@ -216,6 +195,7 @@ public final class DueWorkRunner implements AutoCloseable {
       stopping = scheduler;
     }
     long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
+    window.stopClaiming(); // a pass in progress ends once its claimed leases are started
     if (stopping != null) {
       stopping.shutdown();
     }
@@ -232,44 +212,13 @@ public final class DueWorkRunner implements AutoCloseable {
             Durations.format(settings.closeTimeout()));
       }
       if (stopping != null) {
-        awaitOrStop(stopping, deadline);
+        Threads.awaitOrStop(stopping, deadline);
       }
-      if (workers != null) {
-        workers.shutdown();
-        awaitOrStop(workers, deadline);
-      }
+      window.close(deadline);
     } finally {
       if (quiet) {
         passes.writeLock().unlock();
       }
     }
-  }
-
-  private static void awaitOrStop(ExecutorService executor, long deadline) {
-    try {
-      if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-        executor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      executor.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /**
-   * The caller's thread factory if one was configured; otherwise daemon threads named after their
-   * role, for thread dumps.
-   */
-  private ThreadFactory named(String role) {
-    ThreadFactory configured = settings.threadFactory();
-    if (configured != null) {
-      return configured;
-    }
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, "dynsecret-" + role + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

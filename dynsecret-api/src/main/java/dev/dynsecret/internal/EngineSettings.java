@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the engine is configured with; built and checked by {@code LeaseManager.Builder}.
- * {@code orphanSweepInterval} is null when background work does not sweep orphans, {@code
+ * {@code maxInFlight} is the ceiling of the due-work window ({@link CallWindow}), {@code
+ * claimBatchSize} the most leases claimed per store round trip. {@code orphanSweepInterval} is null when background work does not sweep orphans, {@code
  * threadFactory} when the engine names its own daemon threads.
  *
  * <p>{@code clock} is the clock every decision is made by: the store's {@link
@@ -24,8 +25,8 @@ public record EngineSettings(
     Clock clock,
     String nodeId,
     Duration pollInterval,
-    int parallelism,
-    int batchSize,
+    int maxInFlight,
+    int claimBatchSize,
     Duration claimTimeout,
     RetryPolicy retryPolicy,
     Duration pendingGrace,

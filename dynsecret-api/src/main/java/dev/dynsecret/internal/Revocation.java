@@ -146,6 +146,14 @@ public final class Revocation {
    * looked up by name where the provider can, since their external id was never recorded.
    */
   public LeaseRecord attempt(LeaseRecord claimed) {
+    return attempt(claimed, call -> {});
+  }
+
+  /**
+   * As {@link #attempt(LeaseRecord)}, telling {@code call} how the provider call went (answered,
+   * or failed transiently) before the outcome is written; it is not told if no call was made.
+   */
+  public LeaseRecord attempt(LeaseRecord claimed, Consumer<CallWindow.Outcome> call) {
     BoundSecret bound = secrets.get(claimed.secretName());
     if (bound == null) {
       log.warn("Lease {} needs revoking but dynamic secret '{}' is not registered on node {};"
@@ -170,8 +178,11 @@ public final class Revocation {
         bound.connection().revoke(credential);
       }
     } catch (RuntimeException e) {
+      call.accept(e instanceof ProviderException p && p.isTransient()
+          ? CallWindow.Outcome.TRANSIENT_FAILURE : CallWindow.Outcome.ANSWERED);
       return recordFailedAttempt(claimed, e);
     }
+    call.accept(CallWindow.Outcome.ANSWERED);
     LeaseRecord stored = writeOutcome(LeaseTransitions.revoked(claimed, now(), settings.nodeId()),
         written -> announceRevoked(written, reconciling));
     announceRevoked(stored, reconciling);

@@ -48,7 +48,7 @@ final class Engine {
     bulk = new BulkRevocation(secrets, reads, revocation);
     reconciliation = new Reconciliation(settings, secrets, reads, revocation);
     orphans = new OrphanSweep(settings, secrets, reads);
-    due = new DueWork(settings, revocation);
+    due = new DueWork(settings, revocation, new CallWindow(settings));
     secrets.register(definition(SECRET).build());
   }
 
