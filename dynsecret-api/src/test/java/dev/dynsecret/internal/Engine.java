@@ -21,7 +21,7 @@ final class Engine {
 
   final MutableClock clock = new MutableClock(T0);
   final SimpleStore store = new SimpleStore();
-  final StubProvider provider = new StubProvider();
+  final StubProvider provider;
   final EngineSettings settings;
   final SecretRegistry secrets;
   final LeaseReads reads;
@@ -34,6 +34,11 @@ final class Engine {
   final DueWork due;
 
   Engine() {
+    this(new StubProvider());
+  }
+
+  Engine(StubProvider provider) {
+    this.provider = provider;
     settings = new EngineSettings(store,
         ProviderRegistry.create(List.of(provider), false, Engine.class.getClassLoader()),
         new Listeners(List.of()), clock, "node-a", Duration.ofSeconds(5), 1, 100, CLAIM_TIMEOUT,
