@@ -47,8 +47,8 @@ final class ExpiryFigures {
         .discoverProviders(false)
         .clock(clock)
         .nodeId(node)
-        .batchSize(batch)
-        .parallelism(parallelism)
+        .claimBatchSize(batch)
+        .maxInFlight(parallelism)
         .secret(DynamicSecret.builder(SECRET).provider(NoopProvider.TYPE, ProviderConfig.empty())
             .defaultTtl(Duration.ofHours(1)).maxTtl(Duration.ofDays(30)).build())
         .build();

@@ -74,8 +74,8 @@ abstract class MultiNodeBehaviour {
           .clock(clock)
           .nodeId("node-" + i)
           .claimTimeout(CLAIM_TIMEOUT)
-          .batchSize(100)
-          .parallelism(4)
+          .claimBatchSize(100)
+          .maxInFlight(4)
           .secret(secret)
           .build());
     }

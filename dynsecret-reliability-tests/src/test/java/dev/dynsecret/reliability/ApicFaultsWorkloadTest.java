@@ -65,7 +65,7 @@ class ApicFaultsWorkloadTest {
         .store(new MemoryLeaseStore())
         .clock(clock)
         .nodeId("node-1")
-        .parallelism(4)
+        .maxInFlight(4)
         .pendingGracePeriod(Duration.ofMinutes(1))
         .claimTimeout(Duration.ofMinutes(1))
         .retryPolicy(new RetryPolicy(12, Duration.ofSeconds(1), Duration.ofSeconds(30), 2.0, 0.0))

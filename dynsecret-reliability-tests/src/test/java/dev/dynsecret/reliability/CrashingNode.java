@@ -61,7 +61,7 @@ public final class CrashingNode {
         .store(store)
         .clock(clock)
         .nodeId(nodeId)
-        .parallelism(2)
+        .maxInFlight(2)
         .pendingGracePeriod(CrashRestartTest.GRACE)
         .claimTimeout(CrashRestartTest.CLAIM_TIMEOUT);
   }

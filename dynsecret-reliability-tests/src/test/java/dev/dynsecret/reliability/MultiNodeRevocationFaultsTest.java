@@ -83,8 +83,8 @@ class MultiNodeRevocationFaultsTest {
           .clock(clock)
           .nodeId("node-" + i)
           .claimTimeout(Duration.ofMinutes(2))
-          .batchSize(50)
-          .parallelism(4)
+          .claimBatchSize(50)
+          .maxInFlight(4)
           // Enough attempts that a 25 % failure rate never exhausts them (0.25^30).
           .retryPolicy(new RetryPolicy(30, Duration.ofSeconds(1), Duration.ofSeconds(8), 2.0, 0.5))
           .secret(secret)

@@ -107,8 +107,8 @@ class NodeClocksTest {
           .nodeId(node)
           .pollInterval(POLL)
           .claimTimeout(CLAIM_TIMEOUT)
-          .parallelism(2)
-          .batchSize(10)
+          .maxInFlight(2)
+          .claimBatchSize(10)
           .secret(secret)
           .build());
     }

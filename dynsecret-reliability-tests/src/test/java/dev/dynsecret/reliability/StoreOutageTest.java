@@ -156,8 +156,8 @@ class StoreOutageTest {
           .nodeId(node)
           .pollInterval(POLL)
           .claimTimeout(CLAIM_TIMEOUT)
-          .parallelism(4)
-          .batchSize(25)
+          .maxInFlight(4)
+          .claimBatchSize(25)
           .secret(secret)
           .build());
     }

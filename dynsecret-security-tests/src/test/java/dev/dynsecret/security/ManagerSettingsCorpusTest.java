@@ -73,10 +73,11 @@ class ManagerSettingsCorpusTest {
           "positive"));
     }
     for (int n : new int[] {0, -1, 1025, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
-      cases.add(new Case("parallelism " + n, b -> b.parallelism(n), "parallelism", "1 to 1024"));
+      cases.add(new Case("maxInFlight " + n, b -> b.maxInFlight(n), "maxInFlight", "1 to 1024"));
     }
     for (int n : new int[] {0, -1, 10_001, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
-      cases.add(new Case("batchSize " + n, b -> b.batchSize(n), "batchSize", "1 to 10000"));
+      cases.add(new Case("claimBatchSize " + n, b -> b.claimBatchSize(n), "claimBatchSize",
+          "1 to 10000"));
     }
     for (String node : new String[] {"", " ", "\t\n", "n".repeat(129), "n".repeat(100_000)}) {
       cases.add(new Case("nodeId of " + node.length() + " characters",

@@ -112,7 +112,7 @@ public abstract class LeaseManagerContract {
         .discoverProviders(false)
         .clock(clock)
         .nodeId(nodeId)
-        .parallelism(4)
+        .maxInFlight(4)
         .retryPolicy(EXACT_RETRIES)
         .listener(events);
   }
@@ -651,7 +651,7 @@ public abstract class LeaseManagerContract {
       };
       LeaseManager node = LeaseManager.builder().store(failing).provider(provider)
           .discoverProviders(false).clock(clock).nodeId("node-f").listener(events)
-          .parallelism(1).build();
+          .maxInFlight(1).build();
       extraManagers.add(node);
       node.register(definition(SECRET).build());
       clock.advance(Duration.ofMinutes(2));

@@ -33,11 +33,14 @@ public class DynsecretProperties {
   /** How often background work looks for due leases. */
   private Duration pollInterval = Duration.ofSeconds(5);
 
-  /** How many due leases are worked at once (1 to 1024). */
-  private int parallelism = 4;
+  /**
+   * The most provider calls background work keeps in flight (1 to 1024); the window adapts below
+   * it to the provider's latency and throttling.
+   */
+  private int maxInFlight = 64;
 
-  /** How many due leases are claimed at a time (1 to 10000). */
-  private int batchSize = 100;
+  /** The most due leases claimed per store round trip (1 to 10000). */
+  private int claimBatchSize = 100;
 
   /**
    * How long a claim on a due lease lasts before another instance may take it over; must exceed
@@ -308,20 +311,20 @@ public class DynsecretProperties {
     this.pollInterval = pollInterval;
   }
 
-  public int getParallelism() {
-    return parallelism;
+  public int getMaxInFlight() {
+    return maxInFlight;
   }
 
-  public void setParallelism(int parallelism) {
-    this.parallelism = parallelism;
+  public void setMaxInFlight(int maxInFlight) {
+    this.maxInFlight = maxInFlight;
   }
 
-  public int getBatchSize() {
-    return batchSize;
+  public int getClaimBatchSize() {
+    return claimBatchSize;
   }
 
-  public void setBatchSize(int batchSize) {
-    this.batchSize = batchSize;
+  public void setClaimBatchSize(int claimBatchSize) {
+    this.claimBatchSize = claimBatchSize;
   }
 
   public Duration getClaimTimeout() {

@@ -32,8 +32,8 @@ class BadPropertiesTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       dynsecret.poll-interval=0s                   | dynsecret.poll-interval                    | must be a positive duration
-      dynsecret.parallelism=0                      | dynsecret.parallelism                      | must be 1 to 1024; was 0
-      dynsecret.batch-size=10001                   | dynsecret.batch-size                       | must be 1 to 10000
+      dynsecret.max-in-flight=0                    | dynsecret.max-in-flight                    | must be 1 to 1024; was 0
+      dynsecret.claim-batch-size=10001             | dynsecret.claim-batch-size                 | must be 1 to 10000
       dynsecret.claim-timeout=-5s                  | dynsecret.claim-timeout                    | must be a positive duration
       dynsecret.pending-grace-period=0s            | dynsecret.pending-grace-period             | must be a positive duration
       dynsecret.history-retention=0d               | dynsecret.history-retention                | must be a positive duration
@@ -94,7 +94,7 @@ class BadPropertiesTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       dynsecret.poll-interval=soon                 | dynsecret.poll-interval
-      dynsecret.parallelism=many                   | dynsecret.parallelism
+      dynsecret.max-in-flight=many                 | dynsecret.max-in-flight
       dynsecret.store.type=cassandra               | dynsecret.store.type
       dynsecret.secrets.orders-api.lease-limit=ten | dynsecret.secrets.orders-api.lease-limit
       """)
@@ -111,13 +111,13 @@ class BadPropertiesTest {
 
   @Test
   void theFailureAnalysisSaysWhichPropertyToChange() {
-    runner.withPropertyValues("dynsecret.parallelism=0").run(context -> {
+    runner.withPropertyValues("dynsecret.max-in-flight=0").run(context -> {
       FailureAnalysis analysis =
           new InvalidDynsecretPropertyFailureAnalyzer().analyze(context.getStartupFailure());
       assertNotNull(analysis);
-      assertEquals("Invalid value for property 'dynsecret.parallelism': must be 1 to 1024; was 0",
+      assertEquals("Invalid value for property 'dynsecret.max-in-flight': must be 1 to 1024; was 0",
           analysis.getDescription());
-      assertThat(analysis.getAction()).contains("'dynsecret.parallelism'");
+      assertThat(analysis.getAction()).contains("'dynsecret.max-in-flight'");
     });
   }
 }
