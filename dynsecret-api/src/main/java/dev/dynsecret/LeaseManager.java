@@ -53,8 +53,8 @@ import org.jspecify.annotations.Nullable;
  * must register the same dynamic secrets, since definitions are configuration and are not stored.
  *
  * <p>Every exception a manager throws is a {@link DynamicSecretException}; each method names the
- * subclasses it throws. Once {@link #close() closed}, every method but {@link #close()} and {@link
- * #nodeId()} throws {@link ManagerClosedException}.
+ * subclasses it throws. Once {@link #close() closed}, every method but {@link #close()}, {@link
+ * #nodeId()} and {@link #dueWorkWindow()} throws {@link ManagerClosedException}.
  */
 public final class LeaseManager implements AutoCloseable {
   private final EngineSettings settings;

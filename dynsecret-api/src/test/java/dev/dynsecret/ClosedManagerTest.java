@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 /** A closed manager refuses every call and claims nothing; closing waits for work in progress. */
 class ClosedManagerTest {
   private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
-  private static final Set<String> STILL_ALLOWED = Set.of("close", "nodeId");
+  private static final Set<String> STILL_ALLOWED = Set.of("close", "nodeId", "dueWorkWindow");
 
   private final MutableClock clock = new MutableClock(T0);
   private final SimpleStore store = new SimpleStore();

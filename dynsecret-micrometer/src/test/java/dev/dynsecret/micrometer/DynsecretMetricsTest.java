@@ -17,6 +17,11 @@ import dev.dynsecret.ProviderException;
 import dev.dynsecret.RetryPolicy;
 import dev.dynsecret.TransientProviderException;
 import dev.dynsecret.memory.MemoryLeaseStore;
+import dev.dynsecret.spi.CreatedCredential;
+import dev.dynsecret.spi.CredentialRef;
+import dev.dynsecret.spi.DynamicSecretProvider;
+import dev.dynsecret.spi.ProviderConnection;
+import dev.dynsecret.spi.ProviderContext;
 import dev.dynsecret.testkit.RecordingProvider;
 import dev.dynsecret.testkit.TestClock;
 import io.micrometer.core.instrument.Counter;
@@ -337,6 +342,86 @@ class DynsecretMetricsTest {
     }
   }
 
+  @Nested
+  class DueWorkWindow {
+    /** Reports a throttle episode on every revoke, as a provider whose system answered 429. */
+    private DynamicSecretProvider throttling() {
+      return new DynamicSecretProvider() {
+        @Override
+        public String type() {
+          return "throttled";
+        }
+
+        @Override
+        public ProviderConnection connect(ProviderConfig config) {
+          return provider.connect(config);
+        }
+
+        @Override
+        public ProviderConnection connect(ProviderConfig config, ProviderContext context) {
+          ProviderConnection inner = provider.connect(config);
+          return new ProviderConnection() {
+            @Override
+            public CreatedCredential create(Lease lease) {
+              return inner.create(lease);
+            }
+
+            @Override
+            public void revoke(CredentialRef credential) {
+              context.throttled("https://apic.example/api", Duration.ofSeconds(1));
+              inner.revoke(credential);
+            }
+
+            @Override
+            public void verify() {}
+          };
+        }
+      };
+    }
+
+    private double windowGauge(String name, LeaseManager manager) {
+      Gauge gauge = registry.find(name).tags("node", manager.nodeId()).gauge();
+      assertNotNull(gauge, name + " is registered");
+      return gauge.value();
+    }
+
+    @Test
+    void theGaugesShowTheCallsInFlightAndTheLimitThatAThrottledProviderNarrows() {
+      SimpleMeterRegistry own = new SimpleMeterRegistry();
+      DynsecretMetrics throttledMetrics = DynsecretMetrics.of(own);
+      LeaseManager throttled = LeaseManager.builder().store(new MemoryLeaseStore()).clock(clock)
+          .listener(throttledMetrics.listener()).provider(throttling()).discoverProviders(false)
+          .secret(DynamicSecret.builder("orders-api").provider("throttled", ProviderConfig.empty())
+              .defaultTtl(Duration.ofMinutes(1)).build())
+          .build();
+      managers.add(throttled);
+      throttledMetrics.bind(throttled);
+      Gauge limit = own.find("dynsecret.due.calls.limit").tags("node", throttled.nodeId()).gauge();
+      Gauge inFlight =
+          own.find("dynsecret.due.calls.inflight").tags("node", throttled.nodeId()).gauge();
+      assertNotNull(limit);
+      assertNotNull(inFlight);
+      assertEquals(4, limit.value(), "the window starts at 4");
+      assertEquals(0, own.find("dynsecret.provider.throttled").tags("secret", "orders-api")
+          .counter().count());
+
+      throttled.create("orders-api");
+      clock.advance(Duration.ofMinutes(2));
+      assertEquals(1, throttled.processDue());
+
+      assertEquals(2, limit.value(), "halved by the throttle episode");
+      assertEquals(0, inFlight.value());
+      assertEquals(1, own.find("dynsecret.provider.throttled").tags("secret", "orders-api")
+          .counter().count());
+    }
+
+    @Test
+    void theWindowGaugesOfTheBoundManagerExistFromBinding() {
+      assertEquals(0, windowGauge("dynsecret.due.calls.inflight", leases));
+      assertEquals(4, windowGauge("dynsecret.due.calls.limit", leases));
+    }
+  }
+
   @Test
   void noTagValueIsALeaseIdOrAnythingButConfigurationAndFixedSets() {
     Set<String> ids = new HashSet<>();
@@ -354,6 +439,7 @@ class DynsecretMetricsTest {
         assertFalse(ids.contains(tag.getValue()), "a lease id as a tag: " + meter.getId());
       }
     }
-    assertEquals(Set.of("secret", "reason", "outcome", "state", "type", "operation", "exception"), keys);
+    assertEquals(Set.of("secret", "reason", "outcome", "state", "type", "operation", "exception",
+        "node"), keys);
   }
 }

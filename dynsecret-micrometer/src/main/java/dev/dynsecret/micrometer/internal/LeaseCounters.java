@@ -7,6 +7,7 @@ import dev.dynsecret.LeaseListener;
 import dev.dynsecret.ListedCredential;
 import dev.dynsecret.RevokeReason;
 import io.micrometer.core.instrument.Counter;
+import java.time.Duration;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +44,7 @@ public final class LeaseCounters implements LeaseListener {
     revocationFailures(secret, RETRY_SCHEDULED);
     revocationFailures(secret, GAVE_UP);
     orphans(secret);
+    throttled(secret);
     onNewSecret.accept(secret);
   }
 
@@ -91,6 +93,12 @@ public final class LeaseCounters implements LeaseListener {
     orphans(secretName).increment();
   }
 
+  @Override
+  public void providerThrottled(String secretName, String target, Duration wait) {
+    track(secretName);
+    throttled(secretName).increment();
+  }
+
   private void countRevoked(Lease lease) {
     track(lease.secretName());
     // The engine reports each revocation once, as revoked, expired or reconciled; the reason the
@@ -130,6 +138,15 @@ public final class LeaseCounters implements LeaseListener {
             + " revocation_failed when the lease needs an operator")
         .tag(MeterNames.SECRET, secret)
         .tag(MeterNames.OUTCOME, outcome)
+        .register(registry);
+  }
+
+  private Counter throttled(String secret) {
+    return Counter.builder(MeterNames.PROVIDER_THROTTLED)
+        .description("Throttle episodes: the provider's system asked callers to slow down (429,"
+            + " Retry-After), and calls to it waited")
+        .baseUnit("episodes")
+        .tag(MeterNames.SECRET, secret)
         .register(registry);
   }
 

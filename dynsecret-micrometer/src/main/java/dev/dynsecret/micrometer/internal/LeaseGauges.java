@@ -36,6 +36,7 @@ public final class LeaseGauges {
       throw new IllegalStateException("these metrics are bound to another LeaseManager already;"
           + " use one DynsecretMetrics per manager");
     }
+    registerWindow(target);
     // Secrets seen by the listener before the manager was bound get their gauges now.
     Set.copyOf(tracked).forEach(this::register);
   }
@@ -45,6 +46,24 @@ public final class LeaseGauges {
     if (tracked.add(secret) && manager.get() != null) {
       register(secret);
     }
+  }
+
+  /** The due-work window of the manager: calls in flight and how many may be. */
+  private void registerWindow(LeaseManager target) {
+    Gauge.builder(MeterNames.DUE_CALLS_IN_FLIGHT, target, m -> m.dueWorkWindow().inFlight())
+        .description("Provider calls of background work (expiry, retried revocations,"
+            + " reconciliation) in flight on this instance")
+        .baseUnit("calls")
+        .tag(MeterNames.NODE, target.nodeId())
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(MeterNames.DUE_CALLS_LIMIT, target, m -> m.dueWorkWindow().limit())
+        .description("How many provider calls background work may keep in flight on this"
+            + " instance now; adapts to the provider, up to maxInFlight")
+        .baseUnit("calls")
+        .tag(MeterNames.NODE, target.nodeId())
+        .strongReference(true)
+        .register(registry);
   }
 
   private void register(String secret) {
