@@ -698,6 +698,7 @@ public final class ApicConnection implements ProviderConnection {
     log.debug("{} answered 401; discarding the access token and authenticating again",
         request.describe());
     tokens.invalidate(token);
+    awaitTurn(budget);
     TokenSource.Token fresh = tokens.get();
     response = exchange(request, fresh.value(), budget);
     if (response.status() == 401) {
@@ -708,10 +709,12 @@ public final class ApicConnection implements ProviderConnection {
     return response;
   }
 
-  /** One request, sent when the throttle allows; an answer asking to slow down pauses it. */
+  /**
+   * Sends one request; an answer asking to slow down pauses the throttle. Callers wait their turn
+   * first ({@link #awaitTurn}); the token fetch runs right after its caller's turn.
+   */
   private ApiResponse exchange(ApiRequest request, @Nullable Secret bearer,
       @Nullable Budget budget) {
-    awaitTurn(budget);
     ApiResponse response = http.send(request, bearer);
     throttleWait(response).ifPresent(wait -> throttle.pause(wait,
         status(response.status()) + " to " + request.describe(), context));
