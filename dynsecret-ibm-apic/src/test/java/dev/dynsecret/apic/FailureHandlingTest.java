@@ -320,7 +320,7 @@ class FailureHandlingTest {
     for (int i = 0; i < 3; i++) {
       long ceiling = 250L << i;
       long ms = sleeper.waits.get(i).toMillis();
-      assertTrue(ms >= ceiling / 2 && ms <= ceiling, "wait " + i + " was " + ms + " ms");
+      assertTrue(ms >= 0 && ms <= ceiling, "wait " + i + " was " + ms + " ms"); // full jitter
     }
   }
 

@@ -128,7 +128,8 @@ public final class ApicConnection implements ProviderConnection {
         requests++;
         response = sendAuthorized(post, budget);
       } catch (TargetThrottle.WaitTooLong e) {
-        throw gaveUp(post, lease, name, requests - 1, budget, throttledFor(e.wait), e.wait);
+        throw gaveUp(post, lease, name, requests - 1, budget, last == null ? throttledFor(e.wait)
+            : last, e.wait);
       } catch (TransientProviderException e) {
         // No answer (dropped, timed out) or no token: the credential may or may not exist.
         last = e;
@@ -165,7 +166,8 @@ public final class ApicConnection implements ProviderConnection {
           deleteLeftover(credentials, name, budget);
           justDeleted = true;
         } catch (TargetThrottle.WaitTooLong e) {
-          throw gaveUp(post, lease, name, requests, budget, throttledFor(e.wait), e.wait);
+          throw gaveUp(post, lease, name, requests, budget, last == null ? throttledFor(e.wait)
+              : last, e.wait);
         } catch (TransientProviderException e) {
           // The delete ran out of its own retries; the next POST tells where things stand.
           last = e;
