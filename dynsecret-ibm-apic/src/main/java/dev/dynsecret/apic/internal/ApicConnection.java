@@ -448,6 +448,14 @@ public final class ApicConnection implements ProviderConnection {
   private boolean deleteCredential(String credentials, String nameOrId, Budget budget) {
     ApiRequest delete = ApiRequest.delete(credentials + "/" + PathSegments.encode(nameOrId));
     ApiResponse response = call(delete, budget);
+    // A 2xx whose body is not JSON (cut off, or a proxy's page) confirms nothing; asking again is
+    // safe and tells: 404 if it was deleted, a proper answer otherwise.
+    for (int again = 0; again < options.maxRetries() && response.isSuccess()
+        && response.body().length > 0 && !Json.isJson(response); again++) {
+      log.debug("{} answered {} with a body that is not JSON; asking again", delete.describe(),
+          status(response.status()));
+      response = call(delete, budget);
+    }
     if (response.isSuccess()) {
       if (response.body().length > 0 && !Json.isJson(response)) {
         // APIC answers a delete with JSON or nothing; an HTML page with 200 (a proxy's login
