@@ -32,8 +32,10 @@ final class ConsoleFixture implements AutoCloseable {
     manager.register(DynamicSecret.builder(SECRET)
         .provider("ibm-api-connect", apic.providerConfig().build())
         .defaultTtl(Duration.ofHours(1)).maxTtl(Duration.ofHours(8)).build());
+    // Its own application: a sweep of one secret must not see the other's credentials.
+    apic.addApp(apic.seed().consumerOrg().name(), "billing-app");
     manager.register(DynamicSecret.builder(OTHER)
-        .provider("ibm-api-connect", apic.providerConfig().build())
+        .provider("ibm-api-connect", apic.providerConfig().put("app", "billing-app").build())
         .defaultTtl(Duration.ofMinutes(15)).maxTtl(Duration.ofHours(1)).leaseLimit(10).build());
     manager.start();
     token = Secret.of(Sessions.randomToken());
