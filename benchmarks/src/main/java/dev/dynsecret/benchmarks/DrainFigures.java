@@ -141,7 +141,7 @@ final class DrainFigures {
     List<Row> rows = new ArrayList<>();
     Svg chart = new Svg(String.format("Figure 9: lateness of revocation, %,d leases expiring"
             + " together, PostgreSQL", leases), "credential deleted − lease expired (s)",
-        "share of leases revoked", false, false);
+        "share of leases revoked", false, false).legendLowerRight();
     try (SimulatedApic apic = new SimulatedApic(512)) {
       for (int managers : new int[] {1, 3}) {
         Drain d = drain(apic, Stores.postgres(pg), managers, 0, leases, margin, false);

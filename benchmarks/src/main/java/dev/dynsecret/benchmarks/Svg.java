@@ -33,6 +33,7 @@ final class Svg {
   private final boolean logY;
   private final List<Series> series = new ArrayList<>();
   private Double yMin;
+  private boolean legendLowerRight;
 
   Svg(String title, String xLabel, String yLabel, boolean logX, boolean logY) {
     this.title = title;
@@ -50,6 +51,12 @@ final class Svg {
   /** Starts the y axis at {@code min} (linear axes start at 0 by default). */
   Svg yFrom(double min) {
     this.yMin = min;
+    return this;
+  }
+
+  /** Puts the legend in the lower right corner instead of the upper left. */
+  Svg legendLowerRight() {
+    this.legendLowerRight = true;
     return this;
   }
 
@@ -120,9 +127,10 @@ final class Svg {
               ax.at(s.x()[i]), ay.at(s.y()[i]), colour));
         }
       }
-      double ly = TOP + 12 + 18 * k;
-      b.append(line(LEFT + 14, ly - 4, LEFT + 40, ly - 4, colour, s.dashed()));
-      b.append(text(LEFT + 46, ly, "start", 12, s.name()));
+      double lx = legendLowerRight ? W - RIGHT - 190 : LEFT + 14;
+      double ly = legendLowerRight ? H - BOTTOM - 12 - 18 * (series.size() - 1 - k) : TOP + 12 + 18 * k;
+      b.append(line(lx, ly - 4, lx + 26, ly - 4, colour, s.dashed()));
+      b.append(text(lx + 32, ly, "start", 12, s.name()));
     }
     b.append("</svg>\n");
     return b.toString();
