@@ -176,7 +176,7 @@ final class Svg {
   }
 
   private static String label(double v) {
-    if (v != 0 && (Math.abs(v) >= 1e6 || Math.abs(v) < 1e-3)) {
+    if (v != 0 && (Math.abs(v) >= 1e9 || Math.abs(v) < 1e-3)) {
       return String.format(Locale.ROOT, "%.0e", v);
     }
     if (v == Math.rint(v)) {
