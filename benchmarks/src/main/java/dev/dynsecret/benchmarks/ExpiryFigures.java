@@ -356,7 +356,10 @@ final class ExpiryFigures {
   /** {@code limit} 0: the engine's default in-flight limit. */
   static double multiNodeRate(BenchDatabase pg, int nodes, int due, int batch, int limit)
       throws Exception {
-    int connections = (limit > 0 ? limit : InFlight.DEFAULT) + 2;
+    // A connection per worker and two spare, at most 18 per manager: three managers with an
+    // in-flight limit of 64 would otherwise pass the servers' connection limits (PostgreSQL 200
+    // here, MariaDB 151 by default).
+    int connections = Math.min(16, limit > 0 ? limit : InFlight.DEFAULT) + 2;
     String prefix = pg.freshSchema();
     pg.bulkInsert(prefix, SECRET, "d", 1, due, T0, groupDue(0), T0.plus(Duration.ofDays(30)));
     pg.analyze(prefix);
