@@ -115,6 +115,16 @@ final class MariaDb implements BenchDatabase {
     throw new IllegalStateException("MariaDB did not accept connections in 90 s");
   }
 
+  /** Whether this machine has a MariaDB server to start. */
+  static boolean installed() {
+    try {
+      find("mariadbd", "mysqld");
+      return true;
+    } catch (IllegalStateException e) {
+      return false;
+    }
+  }
+
   private static Path find(String... names) {
     for (String name : names) {
       for (String d : ("/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin:"

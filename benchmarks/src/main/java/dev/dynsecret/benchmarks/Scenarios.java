@@ -2,6 +2,8 @@ package dev.dynsecret.benchmarks;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -14,14 +16,16 @@ import java.util.Set;
  * The end-to-end scenarios behind {@code docs/benchmarks.md}. Run:
  *
  * <pre>
- * mvn -q -pl benchmarks -am compile exec:java -Dexec.args="--quick"        # smoke run, ~1-2 min
- * mvn -q -pl benchmarks -am compile exec:java -Dexec.args="--full"         # published figures
- * mvn -q -pl benchmarks -am compile exec:java -Dexec.args="--full --only=2,3"
- * mvn -q -pl benchmarks -am compile exec:java -Dexec.args="--jmh"                # JMH, forked
+ * ./mvnw -q -pl benchmarks -am compile exec:java -Dexec.args="--quick"     # smoke run, a few min
+ * ./mvnw -q -pl benchmarks -am compile exec:java -Dexec.args="--full"      # published figures
+ * ./mvnw -q -pl benchmarks -am compile exec:java -Dexec.args="--full --only=2,3"
+ * ./mvnw -q -pl benchmarks -am compile exec:java -Dexec.args="--jmh"       # JMH, forked
  * </pre>
  *
- * Each figure prints one or more result lines as it finishes; every comparison is measured in the
- * same run. Nothing here asserts a time.
+ * Each figure ends with result rows (aim, measured, verdict, all from the same run); the table of
+ * every row is printed at the end. Plots go to {@code docs/images} in a full run and to
+ * {@code benchmarks/target/plots} in a quick one ({@code --plots=DIR} chooses). Nothing here
+ * asserts a time.
  */
 public final class Scenarios {
   private Scenarios() {}
@@ -41,12 +45,15 @@ public final class Scenarios {
       return;
     }
     boolean full = false;
-    Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6));
+    Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
+    String plots = null;
     for (String arg : args) {
       if (arg.equals("--full")) {
         full = true;
       } else if (arg.equals("--quick")) {
         full = false;
+      } else if (arg.startsWith("--plots=")) {
+        plots = arg.substring(8);
       } else if (arg.startsWith("--only=")) {
         only.clear();
         for (String n : arg.substring(7).split(",")) {
@@ -54,17 +61,19 @@ public final class Scenarios {
         }
       } else {
         throw new IllegalArgumentException("unknown argument " + arg
-            + "; use --quick | --full [--only=1,2,...]");
+            + "; use --quick | --full [--only=1,2,...] [--plots=DIR]");
       }
     }
     Mode mode = new Mode(full);
+    plotDir = plots != null ? Path.of(plots)
+        : full ? root().resolve("docs/images") : root().resolve("benchmarks/target/plots");
     printMachine(mode, args);
-    List<String> lines = new ArrayList<>();
+    List<Row> lines = new ArrayList<>();
     Postgres postgres = null;
     try {
       for (int figure : only) {
         long started = System.nanoTime();
-        say("--- figure " + figure);
+        say("--- figure " + figure + "  (load average " + loadAverage() + ")");
         switch (figure) {
           case 1 -> lines.addAll(ApicFigures.requestsPerLease(mode));
           case 2 -> lines.addAll(ApicFigures.overhead(mode));
@@ -73,13 +82,19 @@ public final class Scenarios {
             lines.addAll(ExpiryFigures.memoryScaling(mode));
             postgres = postgres == null ? new Postgres() : postgres;
             lines.addAll(ExpiryFigures.postgresScaling(mode, postgres));
+            ExpiryFigures.plotScaling();
           }
           case 5 -> {
             postgres = postgres == null ? new Postgres() : postgres;
             lines.addAll(ExpiryFigures.multiNode(mode, postgres));
-            // The same scenario on MariaDB, after PostgreSQL in the same JVM (already warm).
-            try (MariaDb mariadb = new MariaDb()) {
-              lines.addAll(ExpiryFigures.multiNode(mode, mariadb));
+            // The same scenario on MariaDB, after PostgreSQL in the same JVM (already warm), where
+            // the machine has a MariaDB server (apt-get install mariadb-server).
+            if (MariaDb.installed()) {
+              try (MariaDb mariadb = new MariaDb()) {
+                lines.addAll(ExpiryFigures.multiNode(mode, mariadb));
+              }
+            } else {
+              say("figure 5: no MariaDB server on this machine; PostgreSQL only");
             }
           }
           case 6 -> {
@@ -87,9 +102,17 @@ public final class Scenarios {
             postgres = postgres == null ? new Postgres() : postgres;
             lines.addAll(FootprintFigures.jdbcEngine(mode, postgres));
           }
+          case 7 -> lines.addAll(DrainFigures.drainRate(mode));
+          case 8 -> lines.addAll(DrainFigures.rateLimited(mode));
+          case 9 -> {
+            postgres = postgres == null ? new Postgres() : postgres;
+            lines.addAll(DrainFigures.lateness(mode, postgres));
+          }
+          case 10 -> lines.addAll(FaultFigures.createUnderFaults(mode));
           default -> throw new IllegalArgumentException("no figure " + figure);
         }
-        say(String.format("--- figure %d done in %.1f s", figure, (System.nanoTime() - started) / 1e9));
+        say(String.format("--- figure %d done in %.1f s  (load average %s)", figure,
+            (System.nanoTime() - started) / 1e9, loadAverage()));
       }
     } finally {
       if (postgres != null) {
@@ -98,6 +121,7 @@ public final class Scenarios {
     }
     System.out.println();
     System.out.println("## Results");
+    System.out.println(Row.header());
     lines.forEach(System.out::println);
     System.exit(0); // the HTTP client and pool threads are daemons, but exec:java waits for others
   }
@@ -111,8 +135,34 @@ public final class Scenarios {
     say("memory     " + os.getTotalMemorySize() / (1 << 20) + " MiB physical, max heap "
         + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
     say("java       " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    say("load       " + loadAverage() + " (1, 5, 15 min)");
     say("gc         " + ManagementFactory.getGarbageCollectorMXBeans().stream()
         .map(b -> b.getName()).toList());
+  }
+
+  private static Path plotDir;
+
+  /** Writes a figure's chart into the plot folder. */
+  static void plot(String name, Svg chart) {
+    Path file = plotDir.resolve(name);
+    chart.write(file);
+    say("plot written: " + file);
+  }
+
+  /** The project's root: the working folder, or its parent when run from inside benchmarks/. */
+  private static Path root() {
+    Path here = Path.of("").toAbsolutePath();
+    return Files.isDirectory(here.resolve("benchmarks")) ? here : here.getParent();
+  }
+
+  /** The 1, 5 and 15 minute load averages, as {@code uptime} shows them. */
+  static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
   }
 
   static void say(String line) {

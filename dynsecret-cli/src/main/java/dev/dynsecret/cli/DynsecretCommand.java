@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
         SecretsCommand.class, LeasesCommand.class, CreateCommand.class, RenewCommand.class,
         RevokeCommand.class, ForceRevokeCommand.class, ReconcileCommand.class, SweepCommand.class,
-        VerifyCommand.class, ApicCommand.class, CompletionCommand.class})
+        VerifyCommand.class, ApicCommand.class, ConsoleCommand.class, CompletionCommand.class})
 final class DynsecretCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -55,6 +55,8 @@ public final class Main {
     if (verbose) {
       System.setProperty("org.slf4j.simpleLogger.log.dev.dynsecret", "debug");
     }
+    // The web console's audit lines (who did what) are its log: always on.
+    System.setProperty("org.slf4j.simpleLogger.log.dev.dynsecret.console.audit", "info");
     System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
     System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
   }

@@ -61,6 +61,20 @@ public final class ApiConnectKeys {
   public static final String REQUEST_TIMEOUT = "requestTimeout";
 
   /**
+   * Optional. How long one create may keep trying: transient failures (429 and other answers with
+   * {@code Retry-After}, 408, 500, 502, 503, 504, dropped connections, time-outs, a failed token
+   * exchange on the way) are retried within it, with exponential backoff and full jitter, waits
+   * asked for by {@code Retry-After} included. A create that finds its credential's name taken (an
+   * earlier attempt's answer was lost) deletes that leftover and creates it again, so the caller
+   * ends up with the one working credential. When the deadline passes the create fails with a
+   * {@code TransientProviderException}; the lease stays pending and reconciliation deletes any
+   * credential left behind. The same deadline bounds how long a delete, lookup or list waits on a
+   * throttled platform. Same format as {@link #CONNECT_TIMEOUT}, from {@code 100ms} to {@code 4m}
+   * (below the lease manager's pending grace period, 5 minutes by default). Default {@code 30s}.
+   */
+  public static final String CREATE_DEADLINE = "createDeadline";
+
+  /**
    * Optional. Path of a PKCS#12 or JKS file holding the certificates to trust, for a platform API
    * served with a private CA. When set it replaces the JDK's default trust (and any {@code
    * SSLContext} given to {@link ApiConnectProvider.Builder#sslContext}) for this secret.
@@ -72,6 +86,6 @@ public final class ApiConnectKeys {
 
   /** Every key, required ones first. */
   public static final List<String> ALL = List.of(URL, API_KEY, CLIENT_ID, CLIENT_SECRET, ORG,
-      CATALOG, APP, CONSUMER_ORG, CONNECT_TIMEOUT, REQUEST_TIMEOUT, TRUST_STORE,
+      CATALOG, APP, CONSUMER_ORG, CONNECT_TIMEOUT, REQUEST_TIMEOUT, CREATE_DEADLINE, TRUST_STORE,
       TRUST_STORE_PASSWORD);
 }

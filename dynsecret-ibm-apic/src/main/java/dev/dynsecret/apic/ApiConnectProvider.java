@@ -6,6 +6,11 @@ import dev.dynsecret.apic.internal.ApicConnection;
 import dev.dynsecret.apic.internal.ApicOptions;
 import dev.dynsecret.apic.internal.SettingsParser;
 import dev.dynsecret.apic.internal.Sleeper;
+import dev.dynsecret.apic.internal.TargetThrottle;
+import dev.dynsecret.apic.internal.ApicSettings;
+import dev.dynsecret.spi.ProviderContext;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import dev.dynsecret.spi.DynamicSecretProvider;
 import dev.dynsecret.spi.ProviderConnection;
 import dev.dynsecret.ProviderConfig;
@@ -36,9 +41,17 @@ import org.jspecify.annotations.Nullable;
  * <p>For each dynamic secret, {@link #connect} builds one HTTP client (connections are reused) and
  * one access-token cache: the API key is exchanged once and the token reused until shortly before
  * it expires, because APIC keys may be single-use. A 401 discards the token and authenticates
- * again, once. GET and DELETE calls are retried up to three times after transient failures (429,
- * 5xx gateway errors, timeouts, dropped connections), honouring {@code Retry-After}; a create is
- * not, since a credential may have been made even when the answer was lost.
+ * again, once. GET and DELETE calls are retried up to three times after transient failures (5xx
+ * gateway errors, timeouts, dropped connections). A create is retried within {@link
+ * ApiConnectKeys#CREATE_DEADLINE} (30 s by default); since the credential's name is derived from
+ * the lease id, a retry never leaves a second credential behind, and a create whose answer was
+ * lost replaces the credential it made, whose secret nobody saw.
+ *
+ * <p>One throttle per platform API: when APIC answers 429 (or a transient status with {@code
+ * Retry-After}), every thread using any secret of this provider on that base URL holds its next
+ * request back as long as asked, instead of each one hammering the platform; such waits do not
+ * count as failed attempts. Each episode is reported once: one WARN line and {@link
+ * ProviderContext#throttled}, which lease managers pass to their listeners.
  *
  * <p>No log line, exception message or {@code toString()} of this provider contains the API key,
  * the client secret, an access token or a generated client secret.
@@ -55,6 +68,8 @@ public final class ApiConnectProvider implements DynamicSecretProvider {
   public static final String CREDENTIAL_NAME = "credentialName";
 
   private final ApicOptions options;
+  /** Shared by every connection this provider made to one base URL. */
+  private final ConcurrentMap<String, TargetThrottle> throttles = new ConcurrentHashMap<>();
 
   /** A provider with default settings: the JDK's trust store, no proxy, the system clock. */
   public ApiConnectProvider() {
@@ -98,8 +113,25 @@ public final class ApiConnectProvider implements DynamicSecretProvider {
    */
   @Override
   public ProviderConnection connect(ProviderConfig config) {
+    return connect(config, ProviderContext.detached("(unnamed)"));
+  }
+
+  /**
+   * Like {@link #connect(ProviderConfig)}; the connection reports through {@code context} when the
+   * platform asks callers to slow down. Connections to the same base URL share one throttle.
+   *
+   * @return the secret's connection: one HTTP client, one token cache
+   * @throws InvalidRequestException naming the first missing, malformed or unknown key
+   */
+  @Override
+  public ProviderConnection connect(ProviderConfig config, ProviderContext context) {
     Objects.requireNonNull(config, "config");
-    return ApicConnection.open(SettingsParser.parse(config, options.sslContext()), options);
+    Objects.requireNonNull(context, "context");
+    ApicSettings settings = SettingsParser.parse(config, options.sslContext());
+    String target = settings.baseUrl().toString(); // no user info or query: the parser refuses them
+    TargetThrottle throttle = throttles.computeIfAbsent(target,
+        t -> new TargetThrottle(t, options.clock(), options.sleeper()));
+    return ApicConnection.open(settings, options, throttle, context);
   }
 
   @Override

@@ -51,6 +51,7 @@ class ApiConnectProviderContractTest extends ProviderContract {
   protected ProviderConfig config() {
     Seed seed = sim.seed();
     return sim.providerConfig()
+        .put(ApiConnectKeys.CREATE_DEADLINE, "2s") // the waits are not slept: over in a moment
         .build();
   }
 
@@ -146,15 +147,19 @@ class ApiConnectProviderContractTest extends ProviderContract {
     public boolean induceFailure(Operation operation, Failure failure) {
       RequestKind kind = operation == Operation.CREATE
           ? RequestKind.CREATE_CREDENTIAL : RequestKind.DELETE_CREDENTIAL;
-      // Enough failures to outlast the provider's retries of a DELETE; cleared after the test.
+      // Failures that outlast the provider's retries (of a DELETE, and of a create within its
+      // deadline), until cleared after the test.
       switch (failure) {
-        case TRANSIENT -> sim.faults().failNext(10, Fault.status(503, BodyKind.JSON), kind);
+        case TRANSIENT -> sim.faults().errorRate(1, Fault.status(503, BodyKind.JSON), kind);
         case DEFINITIVE -> sim.faults().failNext(10, Fault.status(403, BodyKind.JSON), kind);
         case ANSWER_LOST -> {
           if (operation != Operation.CREATE) {
             return false;
           }
+          // A lost answer alone is cured inside create (the leftover is replaced); one followed
+          // by an outage until the deadline is what reconciliation has to clean up.
           sim.faults().failNext(1, Fault.dropConnection().afterProcessing(), kind);
+          sim.faults().errorRate(1, Fault.status(503, BodyKind.JSON), kind);
         }
       }
       return true;

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import dev.dynsecret.spi.ProviderConnection;
+import dev.dynsecret.spi.CreatedCredential;
 import dev.dynsecret.spi.CredentialRef;
 
 /** Error bodies of every shape, failure classification, retries and Retry-After. */
@@ -143,8 +144,8 @@ class FailureHandlingTest {
     TransientProviderException e = assertThrows(TransientProviderException.class,
         () -> handle.create(Apic.lease()));
 
-    assertEquals("POST " + CREDENTIALS + " answered 500 Internal Server Error with an HTML page"
-        + " titled 'Internal error' (body cut off after 65536 bytes)", e.getMessage());
+    assertContains(e.getMessage(), "last: POST " + CREDENTIALS + " answered 500 Internal Server"
+        + " Error with an HTML page titled 'Internal error' (body cut off after 65536 bytes)");
   }
 
   @Test
@@ -164,34 +165,44 @@ class FailureHandlingTest {
     }
   }
 
+  /** The first POST answers {@code first}; then the name is taken until deleted by id. */
+  private void stubCreateAnsweredFirstWith(ResponseDefinitionBuilder first) {
+    wm.stubFor(post(urlEqualTo(CREDENTIALS)).inScenario("lost")
+        .whenScenarioStateIs(STARTED).willSetStateTo("made").willReturn(first));
+    wm.stubFor(post(urlEqualTo(CREDENTIALS)).inScenario("lost")
+        .whenScenarioStateIs("made").willReturn(Apic.apicError(409, "already exists")));
+    wm.stubFor(get(urlEqualTo(BY_NAME)).inScenario("lost")
+        .whenScenarioStateIs("made").willReturn(okJson("{\"id\":\"leftover-id\"}")));
+    wm.stubFor(delete(urlEqualTo(CREDENTIALS + "/leftover-id")).inScenario("lost")
+        .whenScenarioStateIs("made").willSetStateTo("gone").willReturn(aResponse().withStatus(204)));
+    wm.stubFor(post(urlEqualTo(CREDENTIALS)).inScenario("lost")
+        .whenScenarioStateIs("gone").willReturn(Apic.created(201)));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "{\"id\":\"cred-id-1\",\"client_id\":\"abc\",\"client_sec",
       "<html>ok</html>", "{\"id\":\"cred-id-1\",\"client_id\":\"abc\"}"})
-  void unusableCreateAnswerDeletesTheCredentialAndFailsTransiently(String body) {
-    wm.stubFor(post(urlEqualTo(CREDENTIALS)).willReturn(aResponse().withStatus(201)
-        .withHeader("Content-Type", "application/json").withBody(body)));
-    Apic.stubDeleteByName(wm, 204);
+  void unusableCreateAnswerIsReplacedByACredentialWhoseSecretIsKnown(String body) {
+    stubCreateAnsweredFirstWith(aResponse().withStatus(201)
+        .withHeader("Content-Type", "application/json").withBody(body));
 
-    TransientProviderException e = assertThrows(TransientProviderException.class,
-        () -> handle.create(Apic.lease()));
+    CreatedCredential created = handle.create(Apic.lease());
 
-    assertContains(e.getMessage(), "so the new credential's secret is unknown; the credential"
-        + " was deleted again");
-    wm.verify(1, deleteRequestedFor(urlEqualTo(BY_NAME)));
-    wm.verify(1, postRequestedFor(urlEqualTo(CREDENTIALS)));
+    assertEquals(Apic.GENERATED_SECRET,
+        created.secretData().get(ApiConnectProvider.CLIENT_SECRET).reveal());
+    wm.verify(3, postRequestedFor(urlEqualTo(CREDENTIALS)));
+    wm.verify(1, deleteRequestedFor(urlEqualTo(CREDENTIALS + "/leftover-id")));
   }
 
   @Test
-  void createAnsweredWithAnOversizedBodyIsCleanedUp() {
-    wm.stubFor(post(urlEqualTo(CREDENTIALS)).willReturn(aResponse().withStatus(201)
-        .withBody("{\"id\":\"" + "9".repeat(1024 * 1024 + 10) + "\"}")));
-    Apic.stubDeleteByName(wm, 204);
+  void createAnsweredWithAnOversizedBodyIsReplaced() {
+    stubCreateAnsweredFirstWith(aResponse().withStatus(201)
+        .withBody("{\"id\":\"" + "9".repeat(1024 * 1024 + 10) + "\"}"));
 
-    TransientProviderException e = assertThrows(TransientProviderException.class,
-        () -> handle.create(Apic.lease()));
+    CreatedCredential created = handle.create(Apic.lease());
 
-    assertContains(e.getMessage(), "with a body larger than 1 MiB");
-    wm.verify(1, deleteRequestedFor(urlEqualTo(BY_NAME)));
+    assertEquals("cred-id-1", created.externalId());
+    wm.verify(1, deleteRequestedFor(urlEqualTo(CREDENTIALS + "/leftover-id")));
   }
 
   // ------------------------------------------------------------- network faults
@@ -199,15 +210,18 @@ class FailureHandlingTest {
   @ParameterizedTest
   @ValueSource(strings = {"CONNECTION_RESET_BY_PEER", "EMPTY_RESPONSE",
       "MALFORMED_RESPONSE_CHUNK", "RANDOM_DATA_THEN_CLOSE"})
-  void droppedConnectionOnCreateIsTransientAndNotRetried(String fault) {
-    wm.stubFor(post(urlEqualTo(CREDENTIALS))
+  void droppedConnectionOnCreateIsRetried(String fault) {
+    wm.stubFor(post(urlEqualTo(CREDENTIALS)).inScenario("drop")
+        .whenScenarioStateIs(STARTED).willSetStateTo("ok")
         .willReturn(aResponse().withFault(Fault.valueOf(fault))));
+    wm.stubFor(post(urlEqualTo(CREDENTIALS)).inScenario("drop")
+        .whenScenarioStateIs("ok").willReturn(Apic.created(201)));
 
-    TransientProviderException e = assertThrows(TransientProviderException.class,
-        () -> handle.create(Apic.lease()));
+    CreatedCredential created = handle.create(Apic.lease());
 
-    assertContains(e.getMessage(), "POST " + CREDENTIALS + " failed: ");
-    wm.verify(1, postRequestedFor(urlEqualTo(CREDENTIALS)));
+    assertEquals("cred-id-1", created.externalId());
+    wm.verify(2, postRequestedFor(urlEqualTo(CREDENTIALS)));
+    assertEquals(1, sleeper.waits.size(), "one backoff");
   }
 
   @Test
@@ -306,7 +320,7 @@ class FailureHandlingTest {
     for (int i = 0; i < 3; i++) {
       long ceiling = 250L << i;
       long ms = sleeper.waits.get(i).toMillis();
-      assertTrue(ms >= ceiling / 2 && ms <= ceiling, "wait " + i + " was " + ms + " ms");
+      assertTrue(ms >= 0 && ms <= ceiling, "wait " + i + " was " + ms + " ms"); // full jitter
     }
   }
 
@@ -323,16 +337,23 @@ class FailureHandlingTest {
   }
 
   @Test
-  void createIsNotRetriedAfterATransientStatus() {
+  void createRetriesATransientStatusUntilTheDeadlineThenLeavesTheRestToReconciliation() {
+    ProviderConnection patient = provider.connect(Apic.config(wm).put("createDeadline", "20s")
+        .build());
     wm.stubFor(post(urlEqualTo(CREDENTIALS)).willReturn(aResponse().withStatus(503)
         .withHeader("Retry-After", "7")));
 
     TransientProviderException e = assertThrows(TransientProviderException.class,
-        () -> handle.create(Apic.lease()));
+        () -> patient.create(Apic.lease()));
+    patient.close();
 
+    // 7 s + 7 s waited; a third wait would end past the 20 s deadline, so it is not begun.
+    assertEquals(List.of(Duration.ofSeconds(7), Duration.ofSeconds(7)), sleeper.waits);
+    wm.verify(3, postRequestedFor(urlEqualTo(CREDENTIALS)));
     assertEquals(Optional.of(Duration.ofSeconds(7)), e.retryAfter());
-    wm.verify(1, postRequestedFor(urlEqualTo(CREDENTIALS)));
-    assertTrue(sleeper.waits.isEmpty());
+    assertContains(e.getMessage(), "did not succeed within the create deadline of 20 s (3"
+        + " requests; last: POST " + CREDENTIALS + " answered 503 Service Unavailable");
+    assertContains(e.getMessage(), "reconciliation deletes any credential left behind");
   }
 
   @ParameterizedTest

@@ -61,6 +61,7 @@ class LeaseLifecycleAgainstSimulatorTest {
         .build();
     leases.register(DynamicSecret.builder(SECRET)
         .provider(ApiConnectProvider.TYPE, apic.providerConfig()
+            .put(ApiConnectKeys.CREATE_DEADLINE, "2s") // real waits: keep a failing create short
             .build())
         .defaultTtl(Duration.ofMinutes(10))
         .maxTtl(Duration.ofHours(1))
@@ -145,11 +146,28 @@ class LeaseLifecycleAgainstSimulatorTest {
   }
 
   @Test
-  void aLostCreateAnswerIsReconciledByName() {
+  void aLostCreateAnswerIsReplacedInsideCreate() {
     apic.faults().failNext(1, Fault.dropConnection().afterProcessing(), RequestKind.CREATE_CREDENTIAL);
+
+    CreatedLease created = create(Duration.ofMinutes(5));
+
+    assertEquals(LeaseState.ACTIVE, created.lease().state());
+    assertTrue(apic.isValidAppCredential(
+        created.secretData().get(ApiConnectProvider.CLIENT_ID).reveal(),
+        created.secretData().get(ApiConnectProvider.CLIENT_SECRET)));
+    assertEquals(1, apic.liveCredentialCount());
+    leases.revoke(created.lease().id());
+    assertEquals(0, apic.liveCredentialCount());
+  }
+
+  @Test
+  void aLostCreateAnswerFollowedByAnOutageIsReconciledByName() {
+    apic.faults().failNext(1, Fault.dropConnection().afterProcessing(), RequestKind.CREATE_CREDENTIAL);
+    apic.faults().errorRate(1, Fault.status(503, Fault.BodyKind.HTML), RequestKind.CREATE_CREDENTIAL);
 
     assertThrows(TransientProviderException.class, () -> leases.create(SECRET));
     assertEquals(1, apic.liveCredentialCount(), "APIC made it; the answer never arrived");
+    apic.faults().clear();
 
     assertEquals(1, leases.processDue());
 

@@ -180,7 +180,9 @@ class WireContractTest {
     wm.stubFor(post(urlEqualTo(CREDENTIALS)).inScenario("dup")
         .whenScenarioStateIs("Started").willSetStateTo("deleted?")
         .willReturn(Apic.apicError(Integer.parseInt(status), message)));
-    wm.stubFor(delete(urlEqualTo(CREDENTIALS + "/" + CREDENTIAL_NAME)).inScenario("dup")
+    wm.stubFor(get(urlEqualTo(CREDENTIALS + "/" + CREDENTIAL_NAME)).inScenario("dup")
+        .whenScenarioStateIs("deleted?").willReturn(okJson("{\"id\":\"leftover-id\"}")));
+    wm.stubFor(delete(urlEqualTo(CREDENTIALS + "/leftover-id")).inScenario("dup")
         .whenScenarioStateIs("deleted?").willSetStateTo("deleted")
         .willReturn(aResponse().withStatus(204)));
     wm.stubFor(post(urlEqualTo(CREDENTIALS)).inScenario("dup")
@@ -190,7 +192,9 @@ class WireContractTest {
 
     assertEquals("cred-id-1", created.externalId());
     wm.verify(2, postRequestedFor(urlEqualTo(CREDENTIALS)));
-    wm.verify(1, deleteRequestedFor(urlEqualTo(CREDENTIALS + "/" + CREDENTIAL_NAME)));
+    // By id: a delete that arrives late cannot remove the credential created after it.
+    wm.verify(1, deleteRequestedFor(urlEqualTo(CREDENTIALS + "/leftover-id")));
+    wm.verify(0, deleteRequestedFor(urlEqualTo(CREDENTIALS + "/" + CREDENTIAL_NAME)));
   }
 
   @Test
@@ -209,14 +213,18 @@ class WireContractTest {
   @Test
   void createThatStillConflictsAfterDeletingIsDefinitive() {
     wm.stubFor(post(urlEqualTo(CREDENTIALS)).willReturn(Apic.apicError(409, "already exists")));
-    Apic.stubDeleteByName(wm, 404);
+    wm.stubFor(get(urlEqualTo(CREDENTIALS + "/" + CREDENTIAL_NAME))
+        .willReturn(okJson("{\"id\":\"leftover-id\"}")));
+    wm.stubFor(delete(urlEqualTo(CREDENTIALS + "/leftover-id"))
+        .willReturn(aResponse().withStatus(204)));
 
     DefinitiveProviderException e = assertThrows(DefinitiveProviderException.class,
         () -> handle.create(Apic.lease()));
 
     assertContains(e.getMessage(), "still answered 409 Conflict after credential '"
         + CREDENTIAL_NAME + "' was deleted");
-    wm.verify(2, postRequestedFor(urlEqualTo(CREDENTIALS)));
+    // Once more after the first delete (an earlier attempt may have landed late), then no more.
+    wm.verify(3, postRequestedFor(urlEqualTo(CREDENTIALS)));
   }
 
   @Test

@@ -29,6 +29,8 @@ final class Apic {
             .put(ApiConnectKeys.APP, app)
             .put(ApiConnectKeys.CONNECT_TIMEOUT, "500ms")
             .put(ApiConnectKeys.REQUEST_TIMEOUT, "500ms")
+            // Short, so that some creates still give up under faults and reconciliation has work.
+            .put(ApiConnectKeys.CREATE_DEADLINE, "1s")
             .build())
         .defaultTtl(Duration.ofMinutes(5))
         .maxTtl(maxTtl)

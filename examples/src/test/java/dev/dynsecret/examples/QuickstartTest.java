@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynsecret.InvalidRequestException;
 import dev.dynsecret.apic.simulator.ApicSimulator;
+import dev.dynsecret.apic.simulator.Fault;
+import dev.dynsecret.buildsupport.SecretsUsed;
+import java.time.Duration;
+import java.util.List;
 import dev.dynsecret.apic.simulator.RequestKind;
 import dev.dynsecret.apic.simulator.Seed;
 import java.util.HashMap;
@@ -41,6 +45,29 @@ class QuickstartTest {
       assertEquals(1, apic.requestCount(RequestKind.TOKEN));
       assertEquals(3, apic.requestCount(RequestKind.CREATE_CREDENTIAL));
       assertEquals(3, apic.requestCount(RequestKind.DELETE_CREDENTIAL));
+      assertEquals(0, apic.liveCredentialCount(), "no credential left on the APIC side");
+    }
+  }
+
+  @Test
+  void runsToTheEndWithNothingLeftOnApicWhenThirtyPercentOfRequestsFail() throws Exception {
+    try (ApicSimulator apic = ApicSimulator.builder().maxPageSize(3).start();
+        ApicTarget target = ApicTarget.fromEnvironment(variablesFor(apic))) {
+      SecretsUsed.record(apic.apiKey());
+      SecretsUsed.record(apic.clientSecret());
+      // A busy SaaS APIC behind a flaky gateway: every kind of request, every kind of fault.
+      apic.faults().errorRate(0.3, List.of(
+          Fault.status(503, Fault.BodyKind.HTML),
+          Fault.status(502, Fault.BodyKind.EMPTY),
+          Fault.tooManyRequests(Duration.ofSeconds(1)),
+          Fault.dropConnection(),
+          Fault.dropConnection().afterProcessing(),
+          Fault.truncatedBody()));
+
+      Quickstart.run(target); // throws if a lease is not revoked or a credential is left
+
+      assertTrue(apic.faults().injected() > 0, "no fault was injected: this test checks nothing");
+      apic.faults().clear();
       assertEquals(0, apic.liveCredentialCount(), "no credential left on the APIC side");
     }
   }

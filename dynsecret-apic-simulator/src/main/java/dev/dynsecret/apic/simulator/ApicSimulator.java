@@ -73,7 +73,7 @@ public final class ApicSimulator implements AutoCloseable {
   private ApicSimulator(SimulatorCore core, SimulatorConfig config) {
     this.core = core;
     this.config = config;
-    this.faults = new Faults(core.faults());
+    this.faults = new Faults(core.faults(), core.rateLimiter());
   }
 
   /** A builder for a simulator; {@code builder().start()} gives one with every default. */
@@ -189,6 +189,28 @@ public final class ApicSimulator implements AutoCloseable {
     return core.counters().total();
   }
 
+  /**
+   * Requests answered {@code 429} by the {@linkplain Faults#rateLimit(double, int) rate limit}
+   * since start or {@link #reset()} (injected {@code 429} faults are not among them; see {@link
+   * #responseCount(int)}). Divide by {@link #requestCount()} for the share throttled.
+   */
+  public long rateLimitedCount() {
+    return core.counters().rateLimited();
+  }
+
+  /** Like {@link #rateLimitedCount()}, for requests of {@code kind} only. */
+  public long rateLimitedCount(RequestKind kind) {
+    return core.counters().rateLimited(Objects.requireNonNull(kind, "kind"));
+  }
+
+  /**
+   * Platform API answers sent with {@code status} since start or {@link #reset()}: served
+   * requests, faults and rate-limit answers alike. Dropped and stalled requests sent none.
+   */
+  public long responseCount(int status) {
+    return core.counters().answered(status);
+  }
+
   /** A snapshot of {@link #requestCount(RequestKind)} for every kind. */
   public Map<RequestKind, Long> requestCounts() {
     return core.counters().snapshot();
@@ -272,7 +294,8 @@ public final class ApicSimulator implements AutoCloseable {
 
   /**
    * Back to the state at start: only the seed (same ids), no credentials, the primary API key
-   * unused and created now, no tokens, no faults or latency, counters at zero. Keys and the base
+   * unused and created now, no tokens, no faults or latency, the builder's rate limit (if any)
+   * with a full bucket, counters at zero. Keys and the base
    * URL stay the same, so configured clients keep working after a new token call.
    */
   public void reset() {
@@ -325,6 +348,8 @@ public final class ApicSimulator implements AutoCloseable {
     private int duplicateStatus = 409;
     private long faultSeed = 42;
     private Duration maxStall = Duration.ofSeconds(30);
+    private double rateLimit;
+    private int rateLimitBurst;
 
     private Builder() {}
 
@@ -454,6 +479,26 @@ public final class ApicSimulator implements AutoCloseable {
     }
 
     /**
+     * Starts with a request-rate limit, as {@link Faults#rateLimit(double, int)} sets one at run
+     * time; {@link ApicSimulator#reset()} restores this one. Default: none.
+     *
+     * @throws IllegalArgumentException if {@code perSecond} is not above 0 or {@code burst} is
+     *     below 1
+     */
+    public Builder rateLimit(double perSecond, int burst) {
+      if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
+        throw new IllegalArgumentException("perSecond: must be a finite number above 0, was "
+            + perSecond);
+      }
+      if (burst < 1) {
+        throw new IllegalArgumentException("burst: must be at least 1, was " + burst);
+      }
+      this.rateLimit = perSecond;
+      this.rateLimitBurst = burst;
+      return this;
+    }
+
+    /**
      * Serve HTTPS with the bundled self-signed certificate; clients trust it through
      * {@link ApicSimulator#sslContext()}. Default plain HTTP.
      */
@@ -501,7 +546,8 @@ public final class ApicSimulator implements AutoCloseable {
           clientId != null ? clientId : HexFormat.of().formatHex(randomBytes(16)),
           clientSecret != null ? clientSecret : Secret.of(randomKey()),
           orgName, catalogName, consumerOrgName, appName,
-          maxPageSize, createStatus, deleteStatus, duplicateStatus, faultSeed, maxStall);
+          maxPageSize, createStatus, deleteStatus, duplicateStatus, faultSeed, maxStall,
+          rateLimit, rateLimitBurst);
       return new ApicSimulator(SimulatorCore.start(config), config);
     }
 

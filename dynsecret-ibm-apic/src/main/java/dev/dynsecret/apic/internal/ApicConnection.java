@@ -16,6 +16,7 @@ import dev.dynsecret.spi.CredentialListing;
 import dev.dynsecret.spi.CredentialLookup;
 import dev.dynsecret.spi.CredentialRef;
 import dev.dynsecret.spi.ProviderConnection;
+import dev.dynsecret.spi.ProviderContext;
 import dev.dynsecret.ListedCredential;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,10 +38,13 @@ import org.slf4j.LoggerFactory;
  * access token and its resolved consumer organization. Built by {@link
  * ApiConnectProvider#connect}; safe for use by many threads.
  *
- * <p>Every call goes through {@link #call}: it adds the bearer token, answers a 401 by fetching a
- * new token and trying once more, and retries idempotent calls (GET, DELETE) after transient
- * failures a bounded number of times, honouring {@code Retry-After}. A POST is never retried
- * blindly: a create whose answer is lost is cleaned up by name later.
+ * <p>Every request first waits for its turn at the {@link TargetThrottle} shared by all
+ * connections to the same platform API, so that one 429 holds back every thread instead of each
+ * finding out for itself. Idempotent calls go through {@link #call}: it adds the bearer token,
+ * answers a 401 by fetching a new token and trying once more, and retries after transient failures
+ * a bounded number of times; waits a throttle asks for are not counted as failures. A create is
+ * retried by {@link #create} within the create deadline, relying on the credential's
+ * deterministic name so that no retry can leave a second credential behind.
  */
 public final class ApicConnection implements ProviderConnection {
   private static final Logger log = LoggerFactory.getLogger(ApicConnection.class);
@@ -48,58 +52,201 @@ public final class ApicConnection implements ProviderConnection {
   private static final Set<Integer> TRANSIENT_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
   private static final int MAX_PAGES = 10_000;
   private static final Duration MAX_TOKEN_MARGIN = Duration.ofSeconds(60);
+  /** How long a bare 429 (no {@code Retry-After}) holds the target back. */
+  static final Duration DEFAULT_THROTTLE_WAIT = Duration.ofSeconds(1);
+  /** The longest backoff between two retries of one operation. */
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  /** A guard against a server that fails in zero time while a test clock stands still. */
+  private static final int MAX_ROUNDS = 200;
 
   private final ApicSettings settings;
   private final ApicOptions options;
   private final Redactor redactor;
   private final Exchange http;
   private final TokenSource tokens;
+  private final TargetThrottle throttle;
+  private final ProviderContext context;
   private final Object consumerOrgLock = new Object();
   /** Null until configured or resolved from the application list. */
   private volatile @Nullable String consumerOrg;
   private volatile boolean closed;
 
-  private ApicConnection(ApicSettings settings, ApicOptions options) {
+  private ApicConnection(ApicSettings settings, ApicOptions options, TargetThrottle throttle,
+      ProviderContext context) {
     this.settings = settings;
     this.options = options;
+    this.throttle = throttle;
+    this.context = context;
     this.consumerOrg = settings.consumerOrg();
     this.redactor = new Redactor(settings.apiKey(), settings.clientSecret());
     this.http = new Exchange(settings, options, redactor);
     this.tokens = new TokenSource(this::fetchToken, options.clock());
   }
 
-  /** Builds the connection; makes no request yet. */
+  /** Builds a connection with a throttle of its own that reports to nobody; no request yet. */
   public static ApicConnection open(ApicSettings settings, ApicOptions options) {
-    return new ApicConnection(settings, options);
+    return open(settings, options, new TargetThrottle(settings.baseUrl().toString(),
+        options.clock(), options.sleeper()), ProviderContext.detached("(none)"));
+  }
+
+  /**
+   * Builds the connection; makes no request yet.
+   *
+   * @param throttle shared by every connection to {@code settings.baseUrl()}
+   * @param context where episodes of throttling are reported
+   */
+  public static ApicConnection open(ApicSettings settings, ApicOptions options,
+      TargetThrottle throttle, ProviderContext context) {
+    return new ApicConnection(settings, options, throttle, context);
   }
 
   // ------------------------------------------------------------------ operations
 
   /**
-   * Creates the lease's credential, named {@code dynsecret-<lease id>}. A credential of that name
-   * left by an earlier attempt is deleted and created again, so the caller gets a secret.
+   * Creates the lease's credential, named {@code dynsecret-<lease id>}, retrying transient failures
+   * within the create deadline. The name makes retries safe: APIC holds one credential per name, so
+   * a POST repeated after a lost answer is refused as a duplicate instead of making a second one.
+   * That leftover's secret was never seen (only a create answer carries it), so it is looked up by
+   * name, deleted by id (a late-arriving delete by id cannot hit its successor) and created again.
+   * When the deadline passes the lease stays pending, and reconciliation deletes whatever the
+   * attempts left, by the same name.
    */
   @Override
   public CreatedCredential create(Lease lease) {
     String name = CredentialNames.forLease(lease.id());
     String credentials = credentialsPath();
     ApiRequest post = ApiRequest.post(credentials, createBody(lease, name));
-    ApiResponse response = call(post);
-    if (alreadyExists(response)) {
-      log.info("Credential '{}' exists already, left by an earlier attempt for lease {} whose"
-          + " answer was lost; replacing it", name, lease.id());
-      deleteCredential(credentials, name);
-      response = call(post);
-      if (alreadyExists(response)) {
-        throw new DefinitiveProviderException(post.describe() + " still answered "
-            + status(response.status()) + " after credential '" + name + "' was deleted"
-            + ErrorBodies.describe(response, redactor));
+    Budget budget = Budget.of(options.clock(), settings.createDeadline());
+    int requests = 0;
+    int failures = 0;
+    int conflictsAfterDelete = 0;
+    boolean justDeleted = false;
+    ProviderException last = null;
+    for (int round = 0; round < MAX_ROUNDS; round++) {
+      ApiResponse response;
+      try {
+        requests++;
+        response = sendAuthorized(post, budget);
+      } catch (TargetThrottle.WaitTooLong e) {
+        throw gaveUp(post, lease, name, requests - 1, budget, last == null ? throttledFor(e.wait)
+            : last, e.wait);
+      } catch (TransientProviderException e) {
+        // No answer (dropped, timed out) or no token: the credential may or may not exist.
+        last = e;
+        justDeleted = false;
+        failures = waitBeforeRetry(e, failures, budget, post, lease, name, requests);
+        continue;
       }
+      if (response.isSuccess()) {
+        Optional<CreatedCredential> created = readCreated(lease, response, name);
+        if (created.isPresent()) {
+          if (requests > 1) {
+            log.debug("Created credential '{}' for lease {} after {} requests", name, lease.id(),
+                requests);
+          }
+          return created.get();
+        }
+        // Made, but its secret is unknown: the next POST finds the name taken and replaces it.
+        last = new TransientProviderException(post.describe() + " answered "
+            + status(response.status()) + " with " + createdBodyProblem(response)
+            + ", so the new credential's secret is unknown");
+        justDeleted = false;
+        failures = waitBeforeRetry(last, failures, budget, post, lease, name, requests);
+        continue;
+      }
+      if (alreadyExists(response)) {
+        if (justDeleted && ++conflictsAfterDelete >= 2) {
+          throw new DefinitiveProviderException(post.describe() + " still answered "
+              + status(response.status()) + " after credential '" + name + "' was deleted"
+              + ErrorBodies.describe(response, redactor));
+        }
+        log.info("Credential '{}' exists already, left by an earlier attempt for lease {} whose"
+            + " answer was lost; replacing it", name, lease.id());
+        try {
+          deleteLeftover(credentials, name, budget);
+          justDeleted = true;
+        } catch (TargetThrottle.WaitTooLong e) {
+          throw gaveUp(post, lease, name, requests, budget, last == null ? throttledFor(e.wait)
+              : last, e.wait);
+        } catch (TransientProviderException e) {
+          // The delete ran out of its own retries; the next POST tells where things stand.
+          last = e;
+          justDeleted = false;
+          failures = waitBeforeRetry(e, failures, budget, post, lease, name, requests);
+        }
+        continue;
+      }
+      ProviderException failure = error(post, response);
+      if (failure instanceof DefinitiveProviderException) {
+        throw failure; // 400, 403, 404, 422...: no retry can cure it
+      }
+      last = failure;
+      justDeleted = false;
+      failures = waitBeforeRetry(failure, failures, budget, post, lease, name, requests);
     }
-    if (!response.isSuccess()) {
-      throw error(post, response);
+    throw gaveUp(post, lease, name, requests, budget, last, null);
+  }
+
+  /**
+   * Before the next attempt of a create: nothing to do after a throttle's answer (the next request
+   * waits at the throttle), else a backoff. Throws once the budget cannot hold the wait.
+   *
+   * @return the failures counted so far
+   */
+  private int waitBeforeRetry(ProviderException failure, int failures, Budget budget,
+      ApiRequest post, Lease lease, String name, int requests) {
+    if (isThrottleSignal(failure)) {
+      if (budget.exhausted()) {
+        throw gaveUp(post, lease, name, requests, budget, failure, null);
+      }
+      return failures;
     }
-    return readCreated(lease, post, response, credentials, name);
+    Duration wait = backoff(failures);
+    if (wait.compareTo(budget.left()) >= 0) {
+      throw gaveUp(post, lease, name, requests, budget, failure, null);
+    }
+    log.debug("Create of '{}' for lease {}: retry in {} ms after: {}", name, lease.id(),
+        wait.toMillis(), failure.getMessage());
+    pause(wait);
+    budget.spent(wait);
+    return failures + 1;
+  }
+
+  private TransientProviderException gaveUp(ApiRequest post, Lease lease, String name,
+      int requests, Budget budget, @Nullable ProviderException last,
+      @Nullable Duration retryAfter) {
+    Duration after = retryAfter != null ? retryAfter
+        : last != null ? last.retryAfter().orElse(null) : null;
+    return new TransientProviderException(post.describe() + " for lease " + lease.id()
+        + " did not succeed within the create deadline of " + millis(budget.limit()) + " ("
+        + requests + (requests == 1 ? " request" : " requests") + (last == null ? ""
+            : "; last: " + last.getMessage()) + "). Credential '" + name + "' may exist; the"
+        + " lease stays pending and reconciliation deletes any credential left behind", last,
+        after);
+  }
+
+  private TransientProviderException throttledFor(Duration wait) {
+    return new TransientProviderException("IBM API Connect at " + throttle.target()
+        + " asked every caller to wait " + millis(wait) + " more", null, wait);
+  }
+
+  private static String millis(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
+  /** Deletes the credential {@code name} left by an attempt whose answer was lost: by its id. */
+  private void deleteLeftover(String credentials, String name, Budget budget) {
+    ApiRequest get = ApiRequest.get(credentials + "/" + PathSegments.encode(name), null);
+    ApiResponse response = call(get, budget);
+    String target = name;
+    if (response.isSuccess()) {
+      target = Json.objectOf(response).flatMap(n -> Json.text(n, "id")).orElse(name);
+    } else if (response.status() == 404) {
+      return; // gone meanwhile: the next POST can take the name
+    } else if (response.status() != 400) {
+      throw error(get, response);
+    }
+    deleteCredential(credentials, target, budget);
   }
 
   /** Deletes the lease's credential by id, or by name when the id was never learned. */
@@ -174,7 +321,7 @@ public final class ApicConnection implements ProviderConnection {
    */
   @Override
   public void verify() {
-    step("authentication", tokens::get);
+    step("authentication", this::authenticate);
     step("organization/catalog", () -> {
       ApiRequest request = ApiRequest.get(appsPath(), "limit=1&offset=0");
       ApiResponse response = call(request);
@@ -206,6 +353,37 @@ public final class ApicConnection implements ProviderConnection {
         settings.org(), settings.catalog(), consumerOrg);
   }
 
+  /** Gets a token, retrying a transient failure of the exchange as {@link #call} would. */
+  private void authenticate() {
+    Budget budget = Budget.of(options.clock(), settings.createDeadline());
+    int failures = 0;
+    for (int round = 0; ; round++) {
+      try {
+        awaitTurn(budget);
+        tokens.get();
+        return;
+      } catch (TargetThrottle.WaitTooLong e) {
+        throw throttledFor(e.wait);
+      } catch (TransientProviderException e) {
+        boolean throttled = isThrottleSignal(e);
+        if (!throttled) {
+          failures++;
+        }
+        if (failures > options.maxRetries() || round >= MAX_ROUNDS || budget.exhausted()) {
+          throw e;
+        }
+        if (!throttled) {
+          Duration wait = backoff(failures - 1);
+          if (wait.compareTo(budget.left()) >= 0) {
+            throw e;
+          }
+          pause(wait);
+          budget.spent(wait);
+        }
+      }
+    }
+  }
+
   /** Stops the HTTP client's threads; later calls fail. */
   @Override
   public void close() {
@@ -231,41 +409,53 @@ public final class ApicConnection implements ProviderConnection {
         || (response.status() == 400 && ErrorBodies.saysAlreadyExists(response));
   }
 
-  private CreatedCredential readCreated(Lease lease, ApiRequest post, ApiResponse response,
-      String credentials, String name) {
+  /** The credential and its secret from a create answer; empty if the answer lacks any of them. */
+  private Optional<CreatedCredential> readCreated(Lease lease, ApiResponse response, String name) {
     Optional<JsonNode> body = Json.objectOf(response);
     Optional<String> id = body.flatMap(n -> Json.text(n, "id"));
     Optional<String> clientId = body.flatMap(n -> Json.text(n, "client_id"));
     Optional<String> clientSecret = body.flatMap(n -> Json.text(n, "client_secret"));
-    if (id.isPresent() && clientId.isPresent() && clientSecret.isPresent()) {
-      log.debug("Created credential '{}' (id {}) for lease {}", name, id.get(), lease.id());
-      return new CreatedCredential(id.get(),
-          SecretData.of(ApiConnectProvider.CLIENT_ID, clientId.get(),
-              ApiConnectProvider.CLIENT_SECRET, clientSecret.get()),
-          Map.of(ApiConnectProvider.CREDENTIAL_NAME, name));
+    if (id.isEmpty() || clientId.isEmpty() || clientSecret.isEmpty()) {
+      return Optional.empty();
+    }
+    log.debug("Created credential '{}' (id {}) for lease {}", name, id.get(), lease.id());
+    return Optional.of(new CreatedCredential(id.get(),
+        SecretData.of(ApiConnectProvider.CLIENT_ID, clientId.get(),
+            ApiConnectProvider.CLIENT_SECRET, clientSecret.get()),
+        Map.of(ApiConnectProvider.CREDENTIAL_NAME, name)));
+  }
+
+  private static String createdBodyProblem(ApiResponse response) {
+    Optional<JsonNode> body = Json.objectOf(response);
+    if (body.isEmpty()) {
+      return bodyProblem(response, "a JSON object");
     }
     List<String> missing = new ArrayList<>();
-    if (id.isEmpty()) missing.add("id");
-    if (clientId.isEmpty()) missing.add("client_id");
-    if (clientSecret.isEmpty()) missing.add("client_secret");
-    String problem = body.isPresent() ? "a body without " + String.join(", ", missing)
-        : bodyProblem(response, "a JSON object");
-    // The credential exists but its secret is unknown: delete it rather than leave it behind.
-    String cleanup;
-    try {
-      deleteCredential(credentials, name);
-      cleanup = "the credential was deleted again";
-    } catch (ProviderException e) {
-      cleanup = "deleting it failed too (" + e.getMessage() + "); reconciliation will retry";
+    for (String field : List.of("id", "client_id", "client_secret")) {
+      if (Json.text(body.get(), field).isEmpty()) {
+        missing.add(field);
+      }
     }
-    throw new TransientProviderException(post.describe() + " answered " + status(response.status())
-        + " with " + problem + ", so the new credential's secret is unknown; " + cleanup, null);
+    return "a body without " + String.join(", ", missing);
   }
 
   /** @return whether the credential existed */
   private boolean deleteCredential(String credentials, String nameOrId) {
+    return deleteCredential(credentials, nameOrId, Budget.of(options.clock(),
+        settings.createDeadline()));
+  }
+
+  private boolean deleteCredential(String credentials, String nameOrId, Budget budget) {
     ApiRequest delete = ApiRequest.delete(credentials + "/" + PathSegments.encode(nameOrId));
-    ApiResponse response = call(delete);
+    ApiResponse response = call(delete, budget);
+    // A 2xx whose body is not JSON (cut off, or a proxy's page) confirms nothing; asking again is
+    // safe and tells: 404 if it was deleted, a proper answer otherwise.
+    for (int again = 0; again < options.maxRetries() && response.isSuccess()
+        && response.body().length > 0 && !Json.isJson(response); again++) {
+      log.debug("{} answered {} with a body that is not JSON; asking again", delete.describe(),
+          status(response.status()));
+      response = call(delete, budget);
+    }
     if (response.isSuccess()) {
       if (response.body().length > 0 && !Json.isJson(response)) {
         // APIC answers a delete with JSON or nothing; an HTML page with 200 (a proxy's login
@@ -423,45 +613,76 @@ public final class ApicConnection implements ProviderConnection {
 
   // ------------------------------------------------------------------ calls
 
+  /** {@link #call(ApiRequest, Budget)} with a budget of one create deadline. */
+  private ApiResponse call(ApiRequest request) {
+    return call(request, Budget.of(options.clock(), settings.createDeadline()));
+  }
+
   /**
    * Sends {@code request} with a bearer token. Returns any answer but a 401 (handled by one
-   * re-authentication) or, for idempotent requests, a transient one (retried while attempts and
-   * waits allow).
+   * re-authentication) or, for idempotent requests, a transient one, retried while failed attempts
+   * ({@code maxRetries}) and the budget allow. An answer that pauses the throttle (429, or a
+   * transient status with {@code Retry-After}) is not counted as a failed attempt: the request
+   * waits its turn and goes again, so a busy platform slows revocations down without failing them.
+   * A pause longer than a call may wait ({@code maxInlineWait}, or what is left of the budget)
+   * ends the call with the wait as its {@code retryAfter}, for the engine to schedule.
    */
-  private ApiResponse call(ApiRequest request) {
-    for (int attempt = 0; ; attempt++) {
+  private ApiResponse call(ApiRequest request, Budget budget) {
+    int failures = 0;
+    for (int round = 0; ; round++) {
       ProviderException failure;
       try {
-        ApiResponse response = sendAuthorized(request);
+        ApiResponse response = sendAuthorized(request, budget);
         if (!TRANSIENT_STATUSES.contains(response.status())) {
           return response;
         }
         failure = error(request, response);
+      } catch (TargetThrottle.WaitTooLong e) {
+        throw new TransientProviderException(request.describe() + " was not sent: IBM API Connect"
+            + " at " + throttle.target() + " asked every caller to wait " + millis(e.wait)
+            + " more, longer than one call waits", null, e.wait);
       } catch (TransientProviderException e) {
         failure = e;
       }
-      if (!request.idempotent() || attempt >= options.maxRetries()) {
-        throw attempt == 0 ? failure : new TransientProviderException(failure.getMessage()
-            + " (gave up after " + (attempt + 1) + " attempts)", failure.getCause(),
+      boolean throttled = isThrottleSignal(failure);
+      int attempts = failures + 1;
+      if (!throttled) {
+        failures++;
+      }
+      if (!request.idempotent() || failures > options.maxRetries() || round >= MAX_ROUNDS
+          || budget.exhausted()) {
+        throw round == 0 ? failure : new TransientProviderException(failure.getMessage()
+            + " (gave up after " + (round + 1) + " attempts)", failure.getCause(),
             failure.retryAfter().orElse(null));
       }
-      Duration wait = failure.retryAfter().isPresent() ? failure.retryAfter().get()
-          : backoff(attempt);
-      if (wait.compareTo(options.maxInlineWait()) > 0) {
-        // Too long to hold the caller's thread: the engine schedules the retry instead.
-        throw failure;
+      if (throttled) {
+        continue; // the next send waits at the throttle
       }
-      log.debug("Retry {} of {} in {} ms after: {}", attempt + 1, options.maxRetries(),
+      Duration wait = backoff(attempts - 1);
+      if (wait.compareTo(budget.left()) >= 0) {
+        throw new TransientProviderException(failure.getMessage() + " (gave up after "
+            + (round + 1) + " attempts)", failure.getCause(), failure.retryAfter().orElse(null));
+      }
+      log.debug("Retry {} of {} in {} ms after: {}", failures, options.maxRetries(),
           wait.toMillis(), failure.getMessage());
       pause(wait);
+      budget.spent(wait);
     }
   }
 
-  /** Exponential, with jitter so that many callers failing together do not retry together. */
-  private Duration backoff(int attempt) {
-    long max = options.baseBackoff().toMillis() << Math.min(attempt, 10);
-    long half = max / 2;
-    return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(max - half + 1));
+  /** A failure whose answer paused the throttle: the wait is the throttle's, not a backoff. */
+  private static boolean isThrottleSignal(ProviderException failure) {
+    return failure.retryAfter().filter(d -> !d.isZero() && !d.isNegative()).isPresent();
+  }
+
+  /**
+   * Exponential backoff with full jitter (anywhere from 0 to {@code base * 2^failures}, at most
+   * {@link #MAX_BACKOFF}), so that many callers failing together do not retry together.
+   */
+  private Duration backoff(int failures) {
+    long cap = Math.min(MAX_BACKOFF.toMillis(),
+        options.baseBackoff().toMillis() << Math.min(failures, 20));
+    return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap + 1));
   }
 
   private void pause(Duration wait) {
@@ -473,21 +694,23 @@ public final class ApicConnection implements ProviderConnection {
     }
   }
 
-  private ApiResponse sendAuthorized(ApiRequest request) {
+  private ApiResponse sendAuthorized(ApiRequest request, @Nullable Budget budget) {
     if (closed) {
       throw new DefinitiveProviderException("this IBM API Connect connection is closed (its"
           + " dynamic secret was removed or replaced)");
     }
+    awaitTurn(budget);
     TokenSource.Token token = tokens.get();
-    ApiResponse response = http.send(request, token.value());
+    ApiResponse response = exchange(request, token.value(), budget);
     if (response.status() != 401) {
       return response;
     }
     log.debug("{} answered 401; discarding the access token and authenticating again",
         request.describe());
     tokens.invalidate(token);
+    awaitTurn(budget);
     TokenSource.Token fresh = tokens.get();
-    response = http.send(request, fresh.value());
+    response = exchange(request, fresh.value(), budget);
     if (response.status() == 401) {
       throw new DefinitiveProviderException(request.describe() + " answered 401 Unauthorized"
           + " even with a newly issued access token" + ErrorBodies.describe(response, redactor)
@@ -496,13 +719,53 @@ public final class ApicConnection implements ProviderConnection {
     return response;
   }
 
+  /**
+   * Sends one request; an answer asking to slow down pauses the throttle. Callers wait their turn
+   * first ({@link #awaitTurn}); the token fetch runs right after its caller's turn.
+   */
+  private ApiResponse exchange(ApiRequest request, @Nullable Secret bearer,
+      @Nullable Budget budget) {
+    ApiResponse response = http.send(request, bearer);
+    throttleWait(response).ifPresent(wait -> throttle.pause(wait,
+        status(response.status()) + " to " + request.describe(), context));
+    return response;
+  }
+
+  private void awaitTurn(@Nullable Budget budget) {
+    try {
+      throttle.awaitTurn(budget, options.maxInlineWait());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransientProviderException("interrupted while waiting for IBM API Connect at "
+          + throttle.target() + " to accept calls again", e);
+    }
+  }
+
+  /**
+   * How long an answer asks every caller to hold back: its {@code Retry-After} on a transient
+   * status, or {@link #DEFAULT_THROTTLE_WAIT} for a 429 without one.
+   */
+  private Optional<Duration> throttleWait(ApiResponse response) {
+    if (!TRANSIENT_STATUSES.contains(response.status())) {
+      return Optional.empty();
+    }
+    Optional<Duration> asked = response.headers().firstValue("Retry-After")
+        .flatMap(v -> RetryAfter.parse(v, options.clock().instant()))
+        .filter(d -> !d.isZero() && !d.isNegative());
+    if (asked.isEmpty() && response.status() == 429) {
+      return Optional.of(DEFAULT_THROTTLE_WAIT);
+    }
+    return asked;
+  }
+
   /** An error answer as an exception: transient for overload and gateway statuses. */
   private ProviderException error(ApiRequest request, ApiResponse response) {
     String message = request.describe() + " answered " + status(response.status())
         + ErrorBodies.describe(response, redactor);
     if (TRANSIENT_STATUSES.contains(response.status())) {
       Duration retryAfter = response.headers().firstValue("Retry-After")
-          .flatMap(v -> RetryAfter.parse(v, options.clock().instant())).orElse(null);
+          .flatMap(v -> RetryAfter.parse(v, options.clock().instant()))
+          .orElse(response.status() == 429 ? DEFAULT_THROTTLE_WAIT : null);
       return new TransientProviderException(message, null, retryAfter);
     }
     if (response.status() >= 300 && response.status() < 400) {
@@ -531,7 +794,7 @@ public final class ApicConnection implements ProviderConnection {
         .put("client_secret", settings.clientSecret().reveal());
     ApiRequest request = ApiRequest.post("/api/token", Json.bytes(body));
     Instant asked = options.clock().instant();
-    ApiResponse response = http.send(request, null);
+    ApiResponse response = exchange(request, null, null);
     if (!response.isSuccess()) {
       throw tokenFailure(request, response);
     }

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param baseUrl the platform API URL without a trailing slash
  * @param consumerOrg the configured consumer organization, or null to resolve it from the app
+ * @param createDeadline how long a create (and a lookup or delete) may keep retrying
  * @param sslContext the trust to use, or null for the JDK default
  */
 public record ApicSettings(
@@ -25,6 +26,7 @@ public record ApicSettings(
     @Nullable String consumerOrg,
     Duration connectTimeout,
     Duration requestTimeout,
+    Duration createDeadline,
     @Nullable SSLContext sslContext) {
 
   public ApicSettings {
@@ -37,6 +39,7 @@ public record ApicSettings(
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(requestTimeout, "requestTimeout");
+    Objects.requireNonNull(createDeadline, "createDeadline");
   }
 
   /** Names the target only; the credentials are left out. */

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The deterministic credential name for a lease: {@code dynsecret-<lease id>}, lower case letters,
@@ -15,10 +16,16 @@ final class CredentialNames {
   static final String PREFIX = "dynsecret-";
   static final int MAX_LENGTH = 64;
 
+  /** Compiled once: {@code String.replaceAll} compiled it again on every create. */
+  private static final Pattern NOT_ALLOWED = Pattern.compile("[^a-z0-9-]+");
+
   private CredentialNames() {}
 
   static String forLease(String leaseId) {
-    String cleaned = leaseId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-");
+    if (leaseId.length() <= MAX_LENGTH - PREFIX.length() && allowedAsIs(leaseId)) {
+      return PREFIX + leaseId; // every id the engine issues: nothing to clean up
+    }
+    String cleaned = NOT_ALLOWED.matcher(leaseId.toLowerCase(Locale.ROOT)).replaceAll("-");
     String name = PREFIX + cleaned;
     if (name.length() <= MAX_LENGTH && cleaned.equals(leaseId)) {
       return name;
@@ -28,6 +35,20 @@ final class CredentialNames {
     String hash = sha256Hex(leaseId).substring(0, 16);
     String head = name.substring(0, Math.min(name.length(), MAX_LENGTH - hash.length() - 1));
     return head + "-" + hash;
+  }
+
+  /** Whether {@code id} is non-empty and only lower case letters, digits and {@code -}. */
+  private static boolean allowedAsIs(String id) {
+    if (id.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -8,6 +8,7 @@ import static dev.dynsecret.apic.ApiConnectKeys.CLIENT_ID;
 import static dev.dynsecret.apic.ApiConnectKeys.CLIENT_SECRET;
 import static dev.dynsecret.apic.ApiConnectKeys.CONNECT_TIMEOUT;
 import static dev.dynsecret.apic.ApiConnectKeys.CONSUMER_ORG;
+import static dev.dynsecret.apic.ApiConnectKeys.CREATE_DEADLINE;
 import static dev.dynsecret.apic.ApiConnectKeys.ORG;
 import static dev.dynsecret.apic.ApiConnectKeys.REQUEST_TIMEOUT;
 import static dev.dynsecret.apic.ApiConnectKeys.TRUST_STORE;
@@ -38,6 +39,9 @@ import org.jspecify.annotations.Nullable;
 public final class SettingsParser {
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(20);
+  static final Duration DEFAULT_CREATE_DEADLINE = Duration.ofSeconds(30);
+  private static final Duration MIN_CREATE_DEADLINE = Duration.ofMillis(100);
+  private static final Duration MAX_CREATE_DEADLINE = Duration.ofMinutes(4);
   private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -63,9 +67,10 @@ public final class SettingsParser {
     String consumerOrg = config.get(CONSUMER_ORG).isPresent() ? name(config, CONSUMER_ORG) : null;
     Duration connectTimeout = duration(config, CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
     Duration requestTimeout = duration(config, REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
+    Duration createDeadline = createDeadline(config);
     SSLContext ssl = trust(config, defaultSsl);
     return new ApicSettings(url, apiKey, clientId, clientSecret, org, catalog, app, consumerOrg,
-        connectTimeout, requestTimeout, ssl);
+        connectTimeout, requestTimeout, createDeadline, ssl);
   }
 
   /**
@@ -222,6 +227,34 @@ public final class SettingsParser {
     };
     if (d.isZero() || d.compareTo(MAX_TIMEOUT) > 0) {
       throw new InvalidRequestException(key, DURATION_RULE + "; was '" + shown(raw) + "'");
+    }
+    return d;
+  }
+
+  /**
+   * Below the lease manager's default pending grace period (5 min) with room to spare: a create
+   * still retrying when reconciliation looks at its lease would race it.
+   */
+  private static Duration createDeadline(ProviderConfig config) {
+    String raw = config.get(CREATE_DEADLINE).orElse(null);
+    if (raw == null) {
+      return DEFAULT_CREATE_DEADLINE;
+    }
+    String rule = "must be a whole number followed by ms, s or m (e.g. 30s), from 100ms to 4m,"
+        + " so that a create gives up well before the lease manager's pending grace period"
+        + " (5 min by default) ends";
+    Matcher m = DURATION.matcher(raw);
+    if (!m.matches()) {
+      throw new InvalidRequestException(CREATE_DEADLINE, rule + "; was '" + shown(raw) + "'");
+    }
+    long amount = Long.parseLong(m.group(1));
+    Duration d = switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      default -> Duration.ofMinutes(amount);
+    };
+    if (d.compareTo(MIN_CREATE_DEADLINE) < 0 || d.compareTo(MAX_CREATE_DEADLINE) > 0) {
+      throw new InvalidRequestException(CREATE_DEADLINE, rule + "; was '" + shown(raw) + "'");
     }
     return d;
   }

@@ -38,8 +38,9 @@ public final class FaultInjector {
     this.latency = perRequest;
   }
 
-  public synchronized void errorRate(double share, Fault fault, Set<RequestKind> kinds) {
-    rate = share == 0 ? null : new RateRule(share, fault, kinds);
+  /** @param mix the faults drawn from, each equally likely */
+  public synchronized void errorRate(double share, List<Fault> mix, Set<RequestKind> kinds) {
+    rate = share == 0 ? null : new RateRule(share, List.copyOf(mix), kinds);
   }
 
   public synchronized void failNext(int count, Fault fault, Set<RequestKind> kinds) {
@@ -84,7 +85,7 @@ public final class FaultInjector {
     }
     if (rate != null && rate.matches(kind) && random.nextDouble() < rate.share) {
       injected.incrementAndGet();
-      return rate.fault;
+      return rate.mix.size() == 1 ? rate.mix.get(0) : rate.mix.get(random.nextInt(rate.mix.size()));
     }
     return null;
   }
@@ -105,7 +106,7 @@ public final class FaultInjector {
     }
   }
 
-  private record RateRule(double share, Fault fault, Set<RequestKind> kinds) {
+  private record RateRule(double share, List<Fault> mix, Set<RequestKind> kinds) {
     boolean matches(RequestKind kind) {
       return kinds.isEmpty() || kinds.contains(kind);
     }

@@ -4,11 +4,17 @@ import dev.dynsecret.apic.simulator.RequestKind;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 
-/** Requests received, by kind; tests can wait for a count instead of sleeping. */
+/**
+ * Requests received and rate-limited, by kind, and answers sent, by status; tests can wait for a
+ * count instead of sleeping.
+ */
 public final class RequestCounters {
   private final EnumMap<RequestKind, Long> counts = new EnumMap<>(RequestKind.class);
+  private final EnumMap<RequestKind, Long> rateLimited = new EnumMap<>(RequestKind.class);
+  private final Map<Integer, Long> statuses = new HashMap<>();
 
   public RequestCounters() {
     clear();
@@ -17,6 +23,26 @@ public final class RequestCounters {
   synchronized void record(RequestKind kind) {
     counts.merge(kind, 1L, Long::sum);
     notifyAll();
+  }
+
+  synchronized void recordRateLimited(RequestKind kind) {
+    rateLimited.merge(kind, 1L, Long::sum);
+  }
+
+  synchronized void recordStatus(int status) {
+    statuses.merge(status, 1L, Long::sum);
+  }
+
+  public synchronized long rateLimited(RequestKind kind) {
+    return rateLimited.get(kind);
+  }
+
+  public synchronized long rateLimited() {
+    return rateLimited.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  public synchronized long answered(int status) {
+    return statuses.getOrDefault(status, 0L);
   }
 
   public synchronized long count(RequestKind kind) {
@@ -50,7 +76,9 @@ public final class RequestCounters {
   public synchronized void clear() {
     for (RequestKind kind : RequestKind.values()) {
       counts.put(kind, 0L);
+      rateLimited.put(kind, 0L);
     }
+    statuses.clear();
     notifyAll();
   }
 }

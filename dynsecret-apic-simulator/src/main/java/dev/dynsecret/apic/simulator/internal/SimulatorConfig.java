@@ -29,4 +29,6 @@ public record SimulatorConfig(
     int deleteStatus,
     int duplicateStatus,
     long faultSeed,
-    Duration maxStall) {}
+    Duration maxStall,
+    double rateLimit,
+    int rateLimitBurst) {}

@@ -49,6 +49,7 @@ public final class SimulatorCore {
   private final Auth auth;
   private final FaultInjector faults;
   private final RequestCounters counters = new RequestCounters();
+  private final RateLimiter rateLimiter;
   private final ApiHandler api;
   private final GatewayHandler gateway;
   // Released on close, so delayed and stalled requests end at once instead of holding shutdown.
@@ -80,6 +81,10 @@ public final class SimulatorCore {
     this.auth = new Auth(config.clock(), config.tokenTtl(), config.clientId(),
         config.clientSecret(), config.apiKey(), config.apiKeyPolicy());
     this.faults = new FaultInjector(config.faultSeed());
+    this.rateLimiter = new RateLimiter(config.clock());
+    if (config.rateLimit() > 0) {
+      rateLimiter.limit(config.rateLimit(), config.rateLimitBurst());
+    }
     this.api = new ApiHandler(platform, auth, config.maxPageSize());
     server.setExecutor(workers);
     server.createContext("/", this::handle);
@@ -124,6 +129,10 @@ public final class SimulatorCore {
     return gateway;
   }
 
+  public RateLimiter rateLimiter() {
+    return rateLimiter;
+  }
+
   public RequestCounters counters() {
     return counters;
   }
@@ -131,6 +140,11 @@ public final class SimulatorCore {
   /** Seed state again: no credentials, tokens, added keys or entities, faults or counts. */
   public void reset() {
     faults.reset();
+    if (config.rateLimit() > 0) {
+      rateLimiter.limit(config.rateLimit(), config.rateLimitBurst());
+    } else {
+      rateLimiter.off();
+    }
     auth.reset();
     platform.reset();
     counters.clear();
@@ -163,9 +177,17 @@ public final class SimulatorCore {
           exchange.getRequestHeaders().getFirst("Authorization"), body);
       RequestKind kind = request.kind();
       counters.record(kind);
+      // Decided on arrival, as a gateway's limit is; the answer still takes the latency.
+      Duration untilFree = rateLimiter.acquire();
       Duration latency = faults.latency();
       if (!latency.isZero() && waitUnlessClosing(latency)) {
         return; // closing: drop the request
+      }
+      if (!untilFree.isZero()) {
+        counters.recordRateLimited(kind);
+        send(exchange, rateLimited(untilFree));
+        log.debug("{} -> 429 ({}, rate limit)", request, kind);
+        return;
       }
       Fault fault = faults.pick(kind);
       if (fault == null) {
@@ -200,6 +222,15 @@ public final class SimulatorCore {
       case TRUNCATE_BODY -> send(exchange, truncated(served));
       case STALL -> waitUnlessClosing(config.maxStall()); // then dropped
     }
+  }
+
+  /** APIC's error shape, with the time until the bucket has a token, in whole seconds rounded up. */
+  private Reply rateLimited(Duration untilFree) {
+    long seconds = Math.max(1, (untilFree.toNanos() + 999_999_999L) / 1_000_000_000L);
+    return Reply.error(429, "Rate limit exceeded: at most " + rateLimiter.rate()
+            + " requests per second (burst " + rateLimiter.burst() + "); retry after " + seconds
+            + " s")
+        .withHeader("Retry-After", Long.toString(seconds));
   }
 
   private static Reply faultReply(Fault fault) {
@@ -240,7 +271,8 @@ public final class SimulatorCore {
     }
   }
 
-  private static void send(HttpExchange exchange, Reply reply) throws IOException {
+  private void send(HttpExchange exchange, Reply reply) throws IOException {
+    counters.recordStatus(reply.status());
     if (reply.contentType() != null) {
       exchange.getResponseHeaders().set("Content-Type", reply.contentType());
     }

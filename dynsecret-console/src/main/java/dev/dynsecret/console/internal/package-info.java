@@ -1,0 +1,5 @@
+/** The console's internals; not an API. */
+@NullMarked
+package dev.dynsecret.console.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,58 @@
+package dev.dynsecret.spring.boot;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code dynsecret.console.*} properties: whether and where the web console
+ * ({@code dynsecret-console}) is mounted, and who may change leases through it.
+ */
+@ConfigurationProperties(prefix = "dynsecret.console")
+public class DynsecretConsoleProperties {
+  /** Whether to mount the web console (needs dev.dynsecret:dynsecret-console). */
+  private boolean enabled;
+
+  /** Where the console is mounted, e.g. /dynsecret (the page is then /dynsecret/). */
+  private String path = "/dynsecret";
+
+  /** Whether the console refuses every write (create, renew, revoke, reconcile, sweep). */
+  private boolean readOnly;
+
+  /**
+   * Without Spring Security only: a file holding the token users sign in to the console with
+   * (at least 16 characters). Ignored when Spring Security is present, which then authenticates.
+   */
+  private @Nullable String tokenFile;
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public String getPath() {
+    return path;
+  }
+
+  public void setPath(String path) {
+    this.path = path;
+  }
+
+  public boolean isReadOnly() {
+    return readOnly;
+  }
+
+  public void setReadOnly(boolean readOnly) {
+    this.readOnly = readOnly;
+  }
+
+  public @Nullable String getTokenFile() {
+    return tokenFile;
+  }
+
+  public void setTokenFile(@Nullable String tokenFile) {
+    this.tokenFile = tokenFile;
+  }
+}
