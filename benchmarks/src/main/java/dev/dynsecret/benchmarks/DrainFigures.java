@@ -50,19 +50,15 @@ final class DrainFigures {
 
   /**
    * Makes the simulator answer requests beyond {@code perSecond} with 429 and Retry-After;
-   * returns whether it can. The simulator has no rate limit today (issue 12, part 4).
+   * the bucket holds one second's worth, as a per-second quota would.
    */
-  static boolean limitRate(ApicSimulator sim, int perSecond) {
-    // TODO(issue 12, simulator rate limit): the one line to switch once the simulator has it, e.g.
-    //   sim.faults().rateLimit(perSecond); return true;
-    return false;
+  static void limitRate(ApicSimulator sim, int perSecond) {
+    sim.faults().rateLimit(perSecond, perSecond);
   }
 
-  /** How many requests the simulator answered 429 because of its rate limit; -1: unknown. */
+  /** How many requests the simulator answered 429 because of its rate limit. */
   static long rateLimited(ApicSimulator sim) {
-    // TODO(issue 12, simulator rate limit): the simulator's counter of 429s, e.g.
-    //   return sim.faults().rateLimited();
-    return -1;
+    return sim.rateLimitedCount();
   }
 
   /** Figure 7: drain rate against the in-flight limit, one manager, memory store. */
@@ -116,18 +112,7 @@ final class DrainFigures {
         + " request and limited to %d requests/s (429 + Retry-After beyond)", leases, RATE_LIMIT);
     String aim = String.format("≥ %.0f/s (0.9 × %d/s), no lease REVOCATION_FAILED",
         0.9 * RATE_LIMIT, RATE_LIMIT);
-    boolean available;
-    try (SimulatedApic probe = new SimulatedApic(1)) {
-      // Asked of a throw-away simulator: the drain's own sets the limit only after its
-      // credentials are made, so that making them is not throttled.
-      available = limitRate(probe.sim, RATE_LIMIT);
-    }
     try (SimulatedApic apic = new SimulatedApic(512)) {
-      if (!available) {
-        say("figure 8: the simulator has no request-rate limit yet; not measured");
-        return List.of(Row.notMeasured(8, what, aim,
-            "the simulator has no request-rate limit yet (issue 12, part 4)"));
-      }
       Drain d = drain(apic, Stores.memory(), 1, 0, leases, null, true);
       long limited = rateLimited(apic.sim);
       return List.of(
@@ -135,7 +120,7 @@ final class DrainFigures {
               d.rate(), d.failed(), d.brief()), aim,
               d.rate() >= 0.9 * RATE_LIMIT && d.failed() == 0),
           Row.context(8, "same run: calls answered 429",
-              limited < 0 ? "unknown" : String.format("%,d of %,d requests = %.1f %%", limited,
+              String.format("%,d of %,d requests = %.1f %%", limited,
                   d.requests(), 100.0 * limited / Math.max(1, d.requests()))));
     }
   }

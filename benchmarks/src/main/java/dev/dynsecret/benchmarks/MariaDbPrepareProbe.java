@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Figure 5's scenario on MariaDB, one manager with the defaults (batch 100, parallelism 4), 10,000
+ * Figure 5's scenario on MariaDB, one manager with the defaults (at the time: batch 100, parallelism 4), 10,000
  * due: MariaDB Connector/J's default client-side prepared statements (the SQL text is sent with the
  * values on every execution and parsed by the server each time) against server-side ones ({@code
  * useServerPrepStmts=true}), alternating, after a warm-up. Run:

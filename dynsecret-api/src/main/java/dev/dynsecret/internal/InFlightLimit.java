@@ -14,7 +14,10 @@ import java.time.Duration;
  *       one per window. It never passes the ceiling.
  *   <li><b>Throttled</b> (the provider reports that its system asked callers to slow down): halve.
  *   <li><b>A transient failure</b> (5xx, a dropped connection, a time-out): times 0.7, gentler,
- *       since one flaky connection is not always congestion.
+ *       since one flaky connection is not always congestion; and the limit then doubles per
+ *       healthy window back up to where it was (a lone fault costs a round trip or two, not the
+ *       dozens of windows that growing by one would take). After a throttle or a slow window it
+ *       grows by one per window: the system said it was full.
  *   <li><b>Latency.</b> The baseline is the least latency of the last one to two spans of calls.
  *       A call is slow when it took more than twice the baseline and more than {@code slack}
  *       above it (so microsecond calls are not called slow for a scheduler hiccup). At the end of
@@ -42,6 +45,8 @@ final class InFlightLimit {
   private final int baselineSpan;
   private int limit;
   private boolean slowStart = true;
+  /** After a transient failure: doubling per window is allowed again up to this limit. */
+  private int recoverTo;
   /** Bumped by every decrease; calls carry the epoch they started in. */
   private long epoch;
   /** The window being counted: calls of this epoch that ended while the window was busy. */
@@ -102,7 +107,9 @@ final class InFlightLimit {
         decrease(SLOW); // most of the window waited: the system is queueing our calls
       } else {
         if (slow * 10 <= counted) {
-          limit = Math.min(ceiling, slowStart ? limit * 2 : limit + 1);
+          limit = slowStart ? Math.min(ceiling, limit * 2)
+              : limit < recoverTo ? Math.min(recoverTo, limit * 2)
+              : Math.min(ceiling, limit + 1);
         }
         counted = 0;
         slow = 0;
@@ -119,7 +126,9 @@ final class InFlightLimit {
    */
   int failedTransiently(long startedIn) {
     if (startedIn == epoch) {
+      int before = limit;
       decrease(FAILED);
+      recoverTo = Math.max(recoverTo, before);
     }
     return limit;
   }
@@ -136,6 +145,7 @@ final class InFlightLimit {
 
   private void decrease(double factor) {
     limit = Math.max(1, Math.min(limit - 1, (int) (limit * factor)));
+    recoverTo = 0; // a transient failure sets it again just after
     slowStart = false;
     epoch++;
     counted = 0;

@@ -86,6 +86,29 @@ class InFlightLimitTest {
   }
 
   @Test
+  void afterATransientFailureItDoublesBackToWhereItWasThenGrowsByOne() {
+    InFlightLimit limit = new InFlightLimit(128);
+    for (int i = 0; i < 4; i++) {
+      window(limit, BASE);
+    }
+    assertEquals(64, limit.limit());
+    assertEquals(44, limit.failedTransiently(limit.epoch()));
+    assertEquals(64, window(limit, BASE), "88 capped at the limit before the failure");
+    assertEquals(65, window(limit, BASE));
+  }
+
+  @Test
+  void afterAThrottleFollowingAFailureItDoesNotDoubleBack() {
+    InFlightLimit limit = new InFlightLimit(128);
+    for (int i = 0; i < 4; i++) {
+      window(limit, BASE);
+    }
+    limit.failedTransiently(limit.epoch()); // 44, may double back to 64
+    assertEquals(22, limit.throttled());
+    assertEquals(23, window(limit, BASE), "the system said it was full: one per window");
+  }
+
+  @Test
   void callsStartedBeforeADecreaseDoNotCountTowardTheNextWindow() {
     InFlightLimit limit = new InFlightLimit(64);
     long before = limit.epoch();
