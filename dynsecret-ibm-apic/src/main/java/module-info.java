@@ -11,8 +11,6 @@ module dev.dynsecret.apic {
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
   requires static org.jspecify;
-  // @AutoService writes META-INF/services for the class path; only the compiler needs it.
-  requires static com.google.auto.service;
 
   provides dev.dynsecret.spi.DynamicSecretProvider with dev.dynsecret.apic.ApiConnectProvider;
 }

@@ -63,6 +63,9 @@ import org.junit.jupiter.api.Test;
  * #newStore()}. Time comes from a {@link TestClock}; nothing sleeps.
  */
 public abstract class LeaseManagerContract {
+
+  /** For subclasses: each test class that checks an engine set-up extends this contract. */
+  protected LeaseManagerContract() {}
   /** Retries with no jitter, so the schedule can be checked to the millisecond. */
   protected static final RetryPolicy EXACT_RETRIES =
       new RetryPolicy(4, Duration.ofSeconds(1), Duration.ofMinutes(1), 2.0, 0.0);
@@ -1310,6 +1313,9 @@ public abstract class LeaseManagerContract {
 
   /** Records lifecycle steps as "step leaseId" lines. */
   protected static final class RecordingListener implements LeaseListener {
+    /** A listener that has recorded nothing yet. */
+    protected RecordingListener() {}
+
     private final List<String> steps = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
 
