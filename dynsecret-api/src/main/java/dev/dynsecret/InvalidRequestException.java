@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 public class InvalidRequestException extends DynamicSecretException {
   private static final long serialVersionUID = 1L;
 
+  /** The field that broke a rule. */
   private final String field;
 
   /**
@@ -31,7 +32,7 @@ public class InvalidRequestException extends DynamicSecretException {
     this.field = field;
   }
 
-  /** The name of the field that broke a rule. */
+  /** {@return the name of the field that broke a rule} */
   public String field() {
     return field;
   }

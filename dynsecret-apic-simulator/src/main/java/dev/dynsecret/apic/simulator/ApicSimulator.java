@@ -76,32 +76,37 @@ public final class ApicSimulator implements AutoCloseable {
     this.faults = new Faults(core.faults());
   }
 
-  /** A builder for a simulator; {@code builder().start()} gives one with every default. */
+  /** {@return a builder for a simulator; {@code builder().start()} gives one with every default} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The platform API URL to configure clients with, e.g. {@code http://127.0.0.1:53121}. */
+  /**
+   * {@return the platform API URL to configure clients with, e.g. {@code http://127.0.0.1:53121}}
+   */
   public String baseUrl() {
     return core.baseUrl();
   }
 
-  /** Whether the simulator serves HTTPS (see {@link Builder#https()}). */
+  /** {@return whether the simulator serves HTTPS (see {@link Builder#https()})} */
   public boolean isHttps() {
     return core.tls() != null;
   }
 
-  /** The primary API key, accepted by {@code POST /api/token} under the builder's key policy. */
+  /**
+   * {@return the primary API key, accepted by {@code POST /api/token} under the builder's key
+   * policy}
+   */
   public Secret apiKey() {
     return config.apiKey();
   }
 
-  /** The toolkit client id the token call must send as {@code client_id}. */
+  /** {@return the toolkit client id the token call must send as {@code client_id}} */
   public String clientId() {
     return config.clientId();
   }
 
-  /** The toolkit client secret the token call must send as {@code client_secret}. */
+  /** {@return the toolkit client secret the token call must send as {@code client_secret}} */
   public Secret clientSecret() {
     return config.clientSecret();
   }
@@ -109,6 +114,9 @@ public final class ApicSimulator implements AutoCloseable {
   /**
    * Creates another API key, valid from now under {@code policy}, alongside the primary one (for
    * example a fresh single-use key). Added keys are removed by {@link #reset()}.
+   *
+   * @param policy how the new key may be used
+   * @return the new key's value
    */
   public Secret addApiKey(ApiKeyPolicy policy) {
     return core.auth().addApiKey(Objects.requireNonNull(policy, "policy"));
@@ -119,16 +127,21 @@ public final class ApicSimulator implements AutoCloseable {
     core.auth().invalidateTokens();
   }
 
-  /** The seeded org, catalog, consumer org and application; their ids survive {@link #reset()}. */
+  /**
+   * {@return the seeded org, catalog, consumer org and application; their ids survive {@link
+   * #reset()}}
+   */
   public Seed seed() {
     return core.platform().seed();
   }
 
   /**
-   * The configuration of an {@code ibm-api-connect} dynamic secret that reaches this simulator's
-   * seeded application: URL, API key, toolkit client ID and secret, org, catalog and app (the keys
-   * {@code dev.dynsecret.apic.ApiConnectKeys} documents; the simulator does not depend on that
-   * module). A builder, so a test can add or change keys, such as {@code requestTimeout}.
+   * {@return the configuration of an {@code ibm-api-connect} dynamic secret that reaches this
+   * simulator's seeded application: URL, API key, toolkit client ID and secret, org, catalog and
+   * app
+   * (the keys {@code dev.dynsecret.apic.ApiConnectKeys} documents; the simulator does not depend on
+   * that
+   * module)} A builder, so a test can add or change keys, such as {@code requestTimeout}.
    */
   public ProviderConfig.Builder providerConfig() {
     Seed seed = seed();
@@ -145,6 +158,8 @@ public final class ApicSimulator implements AutoCloseable {
   /**
    * Adds a consumer org to the seeded catalog.
    *
+   * @param name the new consumer org's name
+   * @return the new consumer org
    * @throws IllegalArgumentException if the name is blank, holds '/', or is taken
    */
   public EntityRef addConsumerOrg(String name) {
@@ -156,6 +171,7 @@ public final class ApicSimulator implements AutoCloseable {
    *
    * @param consumerOrg the owning consumer org's name or id
    * @param name the new application's name
+   * @return the new application
    * @throws IllegalArgumentException if the consumer org is unknown or the name is blank, holds
    *     '/', or is taken in that consumer org
    */
@@ -174,22 +190,27 @@ public final class ApicSimulator implements AutoCloseable {
     return core.platform().removeApp(consumerOrg, app);
   }
 
-  /** Runtime control of latency and faults. */
+  /** {@return runtime control of latency and faults} */
   public Faults faults() {
     return faults;
   }
 
-  /** Requests of {@code kind} received since start or {@link #reset()}, faulted ones included. */
+  /**
+   * {@return requests of {@code kind} received since start or {@link #reset()}, faulted ones
+   * included}
+   *
+   * @param kind the kind of request to count
+   */
   public long requestCount(RequestKind kind) {
     return core.counters().count(Objects.requireNonNull(kind, "kind"));
   }
 
-  /** All requests received since start or {@link #reset()}. */
+  /** {@return all requests received since start or {@link #reset()}} */
   public long requestCount() {
     return core.counters().total();
   }
 
-  /** A snapshot of {@link #requestCount(RequestKind)} for every kind. */
+  /** {@return a snapshot of {@link #requestCount(RequestKind)} for every kind} */
   public Map<RequestKind, Long> requestCounts() {
     return core.counters().snapshot();
   }
@@ -198,6 +219,9 @@ public final class ApicSimulator implements AutoCloseable {
    * Waits until at least {@code atLeast} requests of {@code kind} have arrived, for example to
    * know a stalled request has reached the server.
    *
+   * @param kind the kind of request to count
+   * @param atLeast how many requests to wait for
+   * @param timeout how long to wait at most
    * @return false if {@code timeout} passed first
    * @throws InterruptedException if the waiting thread is interrupted
    */
@@ -206,27 +230,29 @@ public final class ApicSimulator implements AutoCloseable {
     return core.counters().await(Objects.requireNonNull(kind, "kind"), atLeast, timeout);
   }
 
-  /** Every credential that exists now, in creation order per application. */
+  /** {@return every credential that exists now, in creation order per application} */
   public List<LiveCredential> liveCredentials() {
     return core.platform().liveCredentials();
   }
 
-  /** How many credentials exist now, over all applications. */
+  /** {@return how many credentials exist now, over all applications} */
   public int liveCredentialCount() {
     return liveCredentials().size();
   }
 
   /**
-   * Names of the credentials that exist now on applications with this name or id (in any consumer
-   * org), in creation order.
+   * {@return names of the credentials that exist now on applications with this name or id (in any
+   * consumer org), in creation order}
+   *
+   * @param app the application's name
    */
   public List<String> liveCredentialNames(String app) {
     return core.platform().liveCredentialNames(Objects.requireNonNull(app, "app"));
   }
 
   /**
-   * The URL of the simulated API gateway for the seeded catalog, {@code
-   * <baseUrl>/gateway/<org>/<catalog>}; append any API path, e.g. {@code /hello}. It answers 200
+   * {@return the URL of the simulated API gateway for the seeded catalog, {@code
+   * <baseUrl>/gateway/<org>/<catalog>}; append any API path, e.g. {@code /hello}} It answers 200
    * only to requests whose {@code X-IBM-Client-Id} and {@code X-IBM-Client-Secret} headers name a
    * credential that exists now (see {@link #isValidAppCredential}), and 401 to any other, as the
    * real gateway does for an API secured by client ID and secret; an unknown org or catalog is a
@@ -238,12 +264,22 @@ public final class ApicSimulator implements AutoCloseable {
     return baseUrl() + "/gateway/" + seed.org().name() + "/" + seed.catalog().name();
   }
 
-  /** Gateway requests answered 200 (accepted) or 401 (rejected) since start. */
+  /**
+   * Gateway requests answered 200 (accepted) or 401 (rejected) since start.
+   *
+   * @param accepted true to count accepted requests, false to count rejected ones
+   * @return how many gateway requests were answered so
+   */
   public long gatewayRequestCount(boolean accepted) {
     return accepted ? core.gateway().accepted() : core.gateway().rejected();
   }
 
-  /** Whether a credential with this client id exists and has this client secret. */
+  /**
+   * {@return whether a credential with this client id exists and has this client secret}
+   *
+   * @param clientId the client id
+   * @param clientSecret the client secret
+   */
   public boolean isValidAppCredential(String clientId, Secret clientSecret) {
     Objects.requireNonNull(clientId, "clientId");
     Objects.requireNonNull(clientSecret, "clientSecret");
@@ -251,8 +287,8 @@ public final class ApicSimulator implements AutoCloseable {
   }
 
   /**
-   * An {@link SSLContext} trusting the simulator's self-signed certificate, for
-   * {@code HttpClient.newBuilder().sslContext(...)}.
+   * {@return an {@link SSLContext} trusting the simulator's self-signed certificate, for
+   * {@code HttpClient.newBuilder().sslContext(...)}}
    *
    * @throws IllegalStateException if the simulator serves plain HTTP
    */
@@ -261,8 +297,9 @@ public final class ApicSimulator implements AutoCloseable {
   }
 
   /**
-   * The simulator's self-signed certificate (CN=localhost, SAN localhost and 127.0.0.1), for
-   * clients that build their own trust store.
+   * {@return the simulator's self-signed certificate (CN=localhost, SAN localhost and 127.0.0.1),
+   * for
+   * clients that build their own trust store}
    *
    * @throws IllegalStateException if the simulator serves plain HTTP
    */
@@ -328,7 +365,12 @@ public final class ApicSimulator implements AutoCloseable {
 
     private Builder() {}
 
-    /** The clock for token expiry, API key time-outs and timestamps; default system UTC. */
+    /**
+     * The clock for token expiry, API key time-outs and timestamps; default system UTC.
+     *
+     * @param clock the clock for token expiry, API key time-outs and timestamps; default system UTC
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -338,6 +380,8 @@ public final class ApicSimulator implements AutoCloseable {
      * How long an access token is valid; reported as {@code expires_in}. Default 8 hours, as on
      * every platform example.
      *
+     * @param ttl how long an access token is valid; reported as {@code expires_in}
+     * @return this builder
      * @throws IllegalArgumentException if shorter than one second
      */
     public Builder tokenTtl(Duration ttl) {
@@ -349,19 +393,35 @@ public final class ApicSimulator implements AutoCloseable {
       return this;
     }
 
-    /** The primary API key's value; default random. */
+    /**
+     * The primary API key's value; default random.
+     *
+     * @param apiKey the primary API key's value; default random
+     * @return this builder
+     */
     public Builder apiKey(Secret apiKey) {
       this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
       return this;
     }
 
-    /** The primary API key's policy; default {@link ApiKeyPolicy#multiUse()}. */
+    /**
+     * The primary API key's policy; default {@link ApiKeyPolicy#multiUse()}.
+     *
+     * @param policy how the new key may be used
+     * @return this builder
+     */
     public Builder apiKeyPolicy(ApiKeyPolicy policy) {
       this.apiKeyPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
-    /** The toolkit client credentials the token call must send; default random. */
+    /**
+     * The toolkit client credentials the token call must send; default random.
+     *
+     * @param clientId the client id
+     * @param clientSecret the client secret
+     * @return this builder
+     */
     public Builder toolkitClient(String clientId, Secret clientSecret) {
       Objects.requireNonNull(clientId, "clientId");
       if (clientId.isBlank()) {
@@ -376,6 +436,11 @@ public final class ApicSimulator implements AutoCloseable {
      * Names of the seeded entities; defaults {@code dynsecret-org}, {@code sandbox},
      * {@code dynsecret-consumers}, {@code dynsecret-app}.
      *
+     * @param org the provider organization's name
+     * @param catalog the catalog's name
+     * @param consumerOrg the consumer organization's name
+     * @param app the application's name
+     * @return this builder
      * @throws IllegalArgumentException if a name is blank or holds '/'
      */
     public Builder seed(String org, String catalog, String consumerOrg, String app) {
@@ -390,6 +455,9 @@ public final class ApicSimulator implements AutoCloseable {
      * The most results one list page holds, and the page size when {@code limit} is absent;
      * larger limits are clamped to it. Default 10, small so clients must page.
      *
+     * @param maxPageSize the most results one list page holds, and the page size when {@code limit}
+     *     is absent; larger limits are clamped to it
+     * @return this builder
      * @throws IllegalArgumentException if below 1
      */
     public Builder maxPageSize(int maxPageSize) {
@@ -403,6 +471,8 @@ public final class ApicSimulator implements AutoCloseable {
     /**
      * The status of a successful create: 201 (default) or 200.
      *
+     * @param status the status of a successful create: 201 (default) or 200
+     * @return this builder
      * @throws IllegalArgumentException for any other status
      */
     public Builder createStatus(int status) {
@@ -414,6 +484,9 @@ public final class ApicSimulator implements AutoCloseable {
      * The status of a successful delete: 200 with the deleted credential (default) or 204 with no
      * body.
      *
+     * @param status the status of a successful delete: 200 with the deleted credential (default) or
+     *     204 with no body
+     * @return this builder
      * @throws IllegalArgumentException for any other status
      */
     public Builder deleteStatus(int status) {
@@ -425,6 +498,9 @@ public final class ApicSimulator implements AutoCloseable {
      * The status when a credential name (or chosen client id) is already taken: 409 (default) or
      * 400; the message says "already exists" either way.
      *
+     * @param status the status when a credential name (or chosen client id) is already taken: 409
+     *     (default) or 400; the message says "already exists" either way
+     * @return this builder
      * @throws IllegalArgumentException for any other status
      */
     public Builder duplicateNameStatus(int status) {
@@ -432,7 +508,12 @@ public final class ApicSimulator implements AutoCloseable {
       return this;
     }
 
-    /** The seed of the random draws behind {@link Faults#errorRate}; default 42. */
+    /**
+     * The seed of the random draws behind {@link Faults#errorRate}; default 42.
+     *
+     * @param seed the seed of the random draws behind {@link Faults#errorRate}; default 42
+     * @return this builder
+     */
     public Builder faultSeed(long seed) {
       this.faultSeed = seed;
       return this;
@@ -442,6 +523,9 @@ public final class ApicSimulator implements AutoCloseable {
      * How long a {@link Fault#stall()} holds a request, in real time, before the server drops
      * the connection; default 30 seconds. Closing the simulator ends stalls at once.
      *
+     * @param maxStall how long a {@link Fault#stall()} holds a request, in real time, before the
+     *     server drops the connection; default 30 seconds
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxStall(Duration maxStall) {
@@ -456,6 +540,8 @@ public final class ApicSimulator implements AutoCloseable {
     /**
      * Serve HTTPS with the bundled self-signed certificate; clients trust it through
      * {@link ApicSimulator#sslContext()}. Default plain HTTP.
+     *
+     * @return this builder
      */
     public Builder https() {
       this.https = true;
@@ -465,6 +551,8 @@ public final class ApicSimulator implements AutoCloseable {
     /**
      * The port to bind on 127.0.0.1; default 0, an ephemeral port.
      *
+     * @param port the port to bind on 127.0.0.1; default 0, an ephemeral port
+     * @return this builder
      * @throws IllegalArgumentException if outside 0..65535
      */
     public Builder port(int port) {
@@ -478,6 +566,8 @@ public final class ApicSimulator implements AutoCloseable {
     /**
      * Worker threads serving requests; default 32. Stalled and delayed requests each hold one.
      *
+     * @param threads the number of worker threads, 1 or more
+     * @return this builder
      * @throws IllegalArgumentException if below 1
      */
     public Builder threads(int threads) {
@@ -491,6 +581,7 @@ public final class ApicSimulator implements AutoCloseable {
     /**
      * Binds and starts the simulator.
      *
+     * @return the running simulator; close it to stop it
      * @throws java.io.UncheckedIOException if the port cannot be bound
      */
     public ApicSimulator start() {

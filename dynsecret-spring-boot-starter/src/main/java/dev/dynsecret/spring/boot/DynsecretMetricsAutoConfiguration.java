@@ -21,7 +21,11 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBooleanProperty(name = "dynsecret.enabled", matchIfMissing = true)
 public class DynsecretMetricsAutoConfiguration {
 
-  /** The meters; see dynsecret-micrometer's README for their names. */
+  /**
+   * {@return the meters; see dynsecret-micrometer's README for their names}
+   *
+   * @param registry the application's meter registry
+   */
   @Bean
   @ConditionalOnMissingBean
   public DynsecretMetrics dynsecretMetrics(MeterRegistry registry) {

@@ -33,13 +33,21 @@ public class DynsecretEndpoint {
   /** The most leases one read returns. */
   public static final int MAX_LIMIT = 1000;
 
+  /** The manager whose leases the endpoint shows. */
   protected final LeaseManager manager;
 
+  /**
+   * An endpoint on {@code manager}.
+   *
+   * @param manager the manager whose leases to show
+   */
   public DynsecretEndpoint(LeaseManager manager) {
     this.manager = manager;
   }
 
-  /** Every registered secret with its definition (not its configuration) and lease counts. */
+  /**
+   * {@return every registered secret with its definition (not its configuration) and lease counts}
+   */
   @ReadOperation
   public Summary secrets() {
     Map<String, SecretView> secrets = new TreeMap<>();
@@ -56,6 +64,7 @@ public class DynsecretEndpoint {
    *     when absent
    * @param after the previous page's {@code nextCursor}
    * @param limit the most leases, 1 to {@value #MAX_LIMIT}; 100 when absent
+   * @param secret the dynamic secret's name
    * @return null (404) when no such secret is registered
    */
   @ReadOperation
@@ -79,6 +88,8 @@ public class DynsecretEndpoint {
   /**
    * One lease.
    *
+   * @param secret the dynamic secret's name
+   * @param leaseId the lease's id
    * @return null (404) when there is no such lease of that secret
    */
   @ReadOperation
@@ -86,6 +97,13 @@ public class DynsecretEndpoint {
     return find(secret, leaseId).map(LeaseView::of).orElse(null);
   }
 
+  /**
+   * The lease {@code leaseId} if it belongs to {@code secret}.
+   *
+   * @param secret the dynamic secret's name
+   * @param leaseId the lease's id
+   * @return the lease, or empty when there is no such lease of that secret
+   */
   protected Optional<Lease> find(String secret, String leaseId) {
     return manager.find(leaseId).filter(lease -> lease.secretName().equals(secret));
   }
