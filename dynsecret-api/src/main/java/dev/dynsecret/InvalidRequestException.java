@@ -14,6 +14,8 @@ public class InvalidRequestException extends DynamicSecretException {
   private final String field;
 
   /**
+   * With a message {@code "<field>: <rule>"}.
+   *
    * @param field the name of the offending field, as the user spelled it in configuration
    * @param rule what the field must satisfy, phrased to follow the field name
    */
@@ -23,6 +25,8 @@ public class InvalidRequestException extends DynamicSecretException {
   }
 
   /**
+   * With a message {@code "<field>: <rule>"} and what revealed the problem.
+   *
    * @param field the name of the offending field, as the user spelled it in configuration
    * @param rule what the field must satisfy, phrased to follow the field name
    * @param cause what revealed the problem

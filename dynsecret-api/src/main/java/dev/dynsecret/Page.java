@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * One page of results.
  *
+ * @param <T> the type of the results
  * @param items the results, in order
  * @param nextCursor pass to {@link LeaseQuery#after} for the next page; null on the last page
  */

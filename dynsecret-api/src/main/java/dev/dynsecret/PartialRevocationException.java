@@ -18,6 +18,8 @@ public class PartialRevocationException extends DynamicSecretException {
   private final List<String> failedLeaseIds;
 
   /**
+   * With a message naming the secret and how many of its leases were not revoked.
+   *
    * @param message names the secret and how many failed (never secrets)
    * @param secretName the dynamic secret whose leases were revoked
    * @param total how many leases the bulk revocation went through

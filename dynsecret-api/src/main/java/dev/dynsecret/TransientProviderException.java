@@ -31,11 +31,12 @@ public class TransientProviderException extends ProviderException {
   }
 
   /**
+   * With a message that names what failed (never secrets), the underlying cause and the wait the
+   * external system asked for.
    *
-   *
-   * @param retryAfter how long the system asked to wait, or null if it did not say
    * @param message what failed, naming it (never a secret value)
    * @param cause the underlying failure, or null
+   * @param retryAfter how long the system asked to wait, or null if it did not say
    */
   public TransientProviderException(
       String message, @Nullable Throwable cause, @Nullable Duration retryAfter) {

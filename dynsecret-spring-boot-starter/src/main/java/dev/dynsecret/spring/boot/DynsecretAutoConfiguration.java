@@ -29,6 +29,9 @@ import org.springframework.core.io.ResourceLoader;
 @ConditionalOnBooleanProperty(name = "dynsecret.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(DynsecretProperties.class)
 public class DynsecretAutoConfiguration {
+  /** Created by Spring Boot's auto-configuration. */
+  public DynsecretAutoConfiguration() {}
+
 
   /**
    * {@return the store {@code dynsecret.store.type} names}

@@ -20,6 +20,9 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "dynsecret.enabled", matchIfMissing = true)
 public class DynsecretMetricsAutoConfiguration {
+  /** Created by Spring Boot's auto-configuration. */
+  public DynsecretMetricsAutoConfiguration() {}
+
 
   /**
    * {@return the meters; see dynsecret-micrometer's README for their names}

@@ -21,6 +21,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties(prefix = "dynsecret")
 public class DynsecretProperties {
+  /** Every property at its default; Spring Boot binds {@code dynsecret.*} onto it. */
+  public DynsecretProperties() {}
+
   /** Whether to configure dynsecret at all. */
   private boolean enabled = true;
 
@@ -86,6 +89,9 @@ public class DynsecretProperties {
 
   /** One dynamic secret. */
   public static class Secret {
+    /** A secret with nothing set yet. */
+    public Secret() {}
+
     /** The provider type that makes the credentials, e.g. ibm-api-connect. */
     private @Nullable String provider;
 
@@ -183,6 +189,9 @@ public class DynsecretProperties {
 
   /** How failed revocations are retried: exponential backoff with jitter. */
   public static class Retry {
+    /** The default retry policy. */
+    public Retry() {}
+
     /** Attempts in all, the first included, before a lease becomes REVOCATION_FAILED. */
     private int maxAttempts = 10;
 
@@ -272,6 +281,9 @@ public class DynsecretProperties {
 
   /** Where leases are kept. */
   public static class Store {
+    /** The default store: memory. */
+    public Store() {}
+
     /**
      * memory (the default: leases live as long as the process) or jdbc (the JdbcLeaseStore on the
      * application's DataSource; needs dynsecret-jdbc-store and a DataSource).
@@ -343,6 +355,9 @@ public class DynsecretProperties {
 
   /** What the dynsecret actuator endpoint may do. */
   public static class Actuator {
+    /** The default endpoint settings. */
+    public Actuator() {}
+
     /**
      * Whether the endpoint offers renew (POST) and revoke (DELETE) of a lease as well as reading.
      */
@@ -369,6 +384,9 @@ public class DynsecretProperties {
 
   /** The dynsecret health indicator. */
   public static class Health {
+    /** The default health settings. */
+    public Health() {}
+
     /**
      * The status reported while some lease is REVOCATION_FAILED (its credential may still work
      * and needs an operator), e.g. OUT_OF_SERVICE, DOWN, or UP to only show the counts.

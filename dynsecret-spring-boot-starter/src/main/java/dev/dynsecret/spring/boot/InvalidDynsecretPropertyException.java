@@ -14,6 +14,8 @@ public class InvalidDynsecretPropertyException extends RuntimeException {
   private final String rule;
 
   /**
+   * With a message naming the property and the rule.
+   *
    * @param property the full property name, e.g. {@code dynsecret.secrets.orders-api.default-ttl}
    * @param rule what the value must satisfy, phrased to follow the property name
    * @param cause what revealed the problem, or null
