@@ -3,6 +3,9 @@
  * dev.dynsecret.apic.ApiConnectProvider}, offered to {@link java.util.ServiceLoader}. Only {@code
  * dev.dynsecret.apic} is exported; the HTTP client code lives in {@code dev.dynsecret.apic.internal}.
  */
+// auto-service-annotations ships no module-info (an automatic module); javac warns on requiring
+// one, which is harmless here: the requirement is static, for the compiler only.
+@SuppressWarnings("requires-automatic")
 module dev.dynsecret.apic {
   exports dev.dynsecret.apic;
 

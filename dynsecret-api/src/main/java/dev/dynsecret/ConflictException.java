@@ -7,7 +7,11 @@ package dev.dynsecret;
 public class ConflictException extends DynamicSecretException {
   private static final long serialVersionUID = 1L;
 
-  /** With a message that names what failed (never secrets). */
+  /**
+   * With a message that names what failed (never secrets).
+   *
+   * @param message what failed, naming it (never a secret value)
+   */
   public ConflictException(String message) {
     super(message);
   }

@@ -12,7 +12,12 @@ import java.util.Objects;
  * @param secretData the credential for the caller
  */
 public record CreatedLease(Lease lease, SecretData secretData) {
-  /** Checks required components and copies collections. */
+  /**
+   * Checks required components and copies collections.
+   *
+   * @param lease the lease as stored, {@link LeaseState#ACTIVE}
+   * @param secretData the credential for the caller
+   */
   public CreatedLease {
     Objects.requireNonNull(lease, "lease");
     Objects.requireNonNull(secretData, "secretData");

@@ -68,7 +68,20 @@ public record CredentialEvent(
     CLOSED
   }
 
-  /** Checks required components. */
+  /**
+   * Checks required components.
+   *
+   * @param type what happened
+   * @param secretName the dynamic secret the credential belongs to
+   * @param at when it happened, by the lease manager's clock
+   * @param current the credential in use after the change: its lease and secret data
+   * @param previous for {@link Type#ROTATED}, the lease that was replaced; for {@link
+   *     Type#PREVIOUS_REVOKED}, the lease that was revoked; otherwise null
+   * @param nextAttemptAt for {@link Type#RENEWAL_FAILED}, when the next attempt is due; otherwise
+   *     null
+   * @param problem for {@link Type#RENEWAL_FAILED}, {@link Type#EXPIRING} and {@link Type#EXPIRED},
+   *     the last failure as text without secrets; otherwise null
+   */
   public CredentialEvent {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(secretName, "secretName");
@@ -76,7 +89,7 @@ public record CredentialEvent(
     Objects.requireNonNull(current, "current");
   }
 
-  /** The secret data to use now: {@code current().secretData()}. */
+  /** {@return the secret data to use now: {@code current().secretData()}} */
   public SecretData secretData() {
     return current.secretData();
   }

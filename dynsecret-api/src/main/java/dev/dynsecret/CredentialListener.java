@@ -21,6 +21,10 @@ package dev.dynsecret;
  */
 @FunctionalInterface
 public interface CredentialListener {
-  /** Called once per change, in the order the changes happened. */
+  /**
+   * Called once per change, in the order the changes happened.
+   *
+   * @param event what changed, with the credential to use now
+   */
   void onEvent(CredentialEvent event);
 }

@@ -40,7 +40,16 @@ public record DynamicSecret(
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-  /** Checks every rule, throwing {@link dev.dynsecret.InvalidRequestException} naming the field. */
+  /**
+   * Checks every rule, throwing {@link dev.dynsecret.InvalidRequestException} naming the field.
+   *
+   * @param name unique name: letters, digits, {@code .}, {@code _} or {@code -}, at most 64
+   * @param providerType the provider that makes the credentials, e.g. {@code ibm-api-connect}
+   * @param providerConfig the provider's configuration; may hold credentials
+   * @param defaultTtl the TTL of a lease created or renewed without one
+   * @param maxTtl no lease lives past {@code createdAt + maxTtl}, however often renewed
+   * @param leaseLimit the most leases (pending or active) the secret may have at once, if limited
+   */
   public DynamicSecret {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new InvalidRequestException("name",
@@ -76,12 +85,18 @@ public record DynamicSecret(
     }
   }
 
-  /** Starts a definition named {@code name}. */
+  /**
+   * Starts a definition named {@code name}.
+   *
+   * @param name the dynamic secret's name: 1 to 64 letters, digits, {@code .}, {@code _} or {@code
+   *     -}, starting with a letter or digit
+   * @return a builder for the definition
+   */
   public static Builder builder(String name) {
     return new Builder(name);
   }
 
-  /** A builder preloaded with this definition, to derive a changed copy. */
+  /** {@return a builder preloaded with this definition, to derive a changed copy} */
   public Builder toBuilder() {
     return new Builder(name)
         .provider(providerType, providerConfig)
@@ -103,14 +118,25 @@ public record DynamicSecret(
       this.name = name;
     }
 
-    /** The provider type and its configuration. */
+    /**
+     * The provider type and its configuration.
+     *
+     * @param type the provider type, e.g. {@code ibm-api-connect}
+     * @param config the provider's configuration
+     * @return this builder
+     */
     public Builder provider(String type, ProviderConfig config) {
       this.providerType = type;
       this.providerConfig = config;
       return this;
     }
 
-    /** The TTL of leases created or renewed without one. */
+    /**
+     * The TTL of leases created or renewed without one.
+     *
+     * @param ttl the TTL of leases created or renewed without one
+     * @return this builder
+     */
     public Builder defaultTtl(Duration ttl) {
       this.defaultTtl = ttl;
       return this;
@@ -119,20 +145,28 @@ public record DynamicSecret(
     /**
      * The longest a lease may live, counted from its creation. Defaults (also when null) to the
      * default TTL.
+     *
+     * @param ttl the longest a lease may live, counted from its creation
+     * @return this builder
      */
     public Builder maxTtl(@Nullable Duration ttl) {
       this.maxTtl = ttl;
       return this;
     }
 
-    /** The most pending or active leases at once; null for no limit. */
+    /**
+     * The most pending or active leases at once; null for no limit.
+     *
+     * @param limit the most pending or active leases at once; null for no limit
+     * @return this builder
+     */
     public Builder leaseLimit(@Nullable Integer limit) {
       this.leaseLimit = limit;
       return this;
     }
 
     /**
-     * The definition.
+     * {@return the definition}
      *
      * @throws InvalidRequestException naming the first field that breaks a rule
      */

@@ -11,12 +11,21 @@ import org.jspecify.annotations.Nullable;
 public abstract class DynamicSecretException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** With a message that names what failed (never secrets). */
+  /**
+   * With a message that names what failed (never secrets).
+   *
+   * @param message what failed, naming it (never a secret value)
+   */
   protected DynamicSecretException(String message) {
     super(message);
   }
 
-  /** With a message that names what failed (never secrets) and the underlying cause. */
+  /**
+   * With a message that names what failed (never secrets) and the underlying cause.
+   *
+   * @param message what failed, naming it (never a secret value)
+   * @param cause the underlying failure, or null
+   */
   protected DynamicSecretException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }

@@ -10,9 +10,12 @@ import org.jspecify.annotations.Nullable;
 public class InvalidRequestException extends DynamicSecretException {
   private static final long serialVersionUID = 1L;
 
+  /** The field that broke a rule. */
   private final String field;
 
   /**
+   * With a message {@code "<field>: <rule>"}.
+   *
    * @param field the name of the offending field, as the user spelled it in configuration
    * @param rule what the field must satisfy, phrased to follow the field name
    */
@@ -22,6 +25,8 @@ public class InvalidRequestException extends DynamicSecretException {
   }
 
   /**
+   * With a message {@code "<field>: <rule>"} and what revealed the problem.
+   *
    * @param field the name of the offending field, as the user spelled it in configuration
    * @param rule what the field must satisfy, phrased to follow the field name
    * @param cause what revealed the problem
@@ -31,7 +36,7 @@ public class InvalidRequestException extends DynamicSecretException {
     this.field = field;
   }
 
-  /** The name of the field that broke a rule. */
+  /** {@return the name of the field that broke a rule} */
   public String field() {
     return field;
   }

@@ -7,7 +7,12 @@ package dev.dynsecret;
 public class InvalidTtlException extends InvalidRequestException {
   private static final long serialVersionUID = 1L;
 
-  /** See {@link InvalidRequestException#InvalidRequestException(String, String)}. */
+  /**
+   * See {@link InvalidRequestException#InvalidRequestException(String, String)}.
+   *
+   * @param field the field that broke a rule
+   * @param rule the rule it broke
+   */
   public InvalidTtlException(String field, String rule) {
     super(field, rule);
   }

@@ -41,7 +41,24 @@ public record Lease(
     @Nullable String lastError,
     Map<String, String> metadata) {
 
-  /** Checks that required components are present; copies metadata. */
+  /**
+   * Checks that required components are present; copies metadata.
+   *
+   * @param id unique id, time-ordered, lowercase letters, digits and {@code -}
+   * @param secretName the dynamic secret the lease belongs to
+   * @param externalId the provider's id for the credential; null while {@link LeaseState#PENDING}
+   * @param state where the lease is in its life
+   * @param createdAt when the lease was recorded
+   * @param expiresAt when its TTL runs out
+   * @param hardLimitAt {@code createdAt + maxTtl}: no renewal reaches past it
+   * @param renewedAt the last renewal, or null
+   * @param revokedAt when it became {@link LeaseState#REVOKED}, or null
+   * @param revokeReason why revocation was asked for, or null while none was
+   * @param revocationAttempts failed revocation attempts so far
+   * @param nextAttemptAt when the next revocation attempt is due, or null
+   * @param lastError the last failure, as text without secrets, or null
+   * @param metadata non-secret details the provider recorded (for example the credential name)
+   */
   public Lease {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(secretName, "secretName");
@@ -52,12 +69,16 @@ public record Lease(
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
   }
 
-  /** Whether revocation was asked for but the credential is not yet confirmed gone. */
+  /** {@return whether revocation was asked for but the credential is not yet confirmed gone} */
   public boolean revocationPending() {
     return state == LeaseState.ACTIVE && revokeReason != null;
   }
 
-  /** Whether the credential is live and usable at {@code now}. */
+  /**
+   * {@return whether the credential is live and usable at {@code now}}
+   *
+   * @param now the time to judge at
+   */
   public boolean isLiveAt(Instant now) {
     return state == LeaseState.ACTIVE && revokeReason == null && expiresAt.isAfter(now);
   }

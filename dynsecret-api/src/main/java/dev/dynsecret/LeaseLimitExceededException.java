@@ -4,7 +4,11 @@ package dev.dynsecret;
 public class LeaseLimitExceededException extends DynamicSecretException {
   private static final long serialVersionUID = 1L;
 
-  /** With a message that names what failed (never secrets). */
+  /**
+   * With a message that names what failed (never secrets).
+   *
+   * @param message what failed, naming it (never a secret value)
+   */
   public LeaseLimitExceededException(String message) {
     super(message);
   }

@@ -9,32 +9,54 @@ import java.time.Duration;
  * data, so listeners never see any.
  */
 public interface LeaseListener {
-  /** A lease was created and is active. */
+  /**
+   * A lease was created and is active.
+   *
+   * @param lease the lease, as stored after the step
+   */
   default void created(Lease lease) {}
 
-  /** A lease's expiry was moved. */
+  /**
+   * A lease's expiry was moved.
+   *
+   * @param lease the lease, as stored after the step
+   */
   default void renewed(Lease lease) {}
 
   /**
    * A lease was revoked by a caller, forced, or because its secret was removed; see {@link
    * Lease#revokeReason()}.
+   *
+   * @param lease the lease, as stored after the step
    */
   default void revoked(Lease lease) {}
 
-  /** A lease's TTL ran out and its credential was deleted. */
+  /**
+   * A lease's TTL ran out and its credential was deleted.
+   *
+   * @param lease the lease, as stored after the step
+   */
   default void expired(Lease lease) {}
 
   /**
    * An attempt to delete a lease's credential failed and will be tried again at {@link
    * Lease#nextAttemptAt()}.
+   *
+   * @param lease the lease, as stored after the step
    */
   default void revocationRetryScheduled(Lease lease) {}
 
-  /** Revocation ran out of attempts or failed definitively; the lease needs an operator. */
+  /**
+   * Revocation ran out of attempts or failed definitively; the lease needs an operator.
+   *
+   * @param lease the lease, as stored after the step
+   */
   default void revocationFailed(Lease lease) {}
 
   /**
    * A lease whose create did not complete was cleaned up: any credential made for it was deleted.
+   *
+   * @param lease the lease, as stored after the step
    */
   default void reconciled(Lease lease) {}
 

@@ -100,12 +100,12 @@ public final class LeaseManager implements AutoCloseable {
     return value;
   }
 
-  /** A builder; only {@link Builder#store} is required. */
+  /** {@return a builder; only {@link Builder#store} is required} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The id this manager claims due work under. */
+  /** {@return the id this manager claims due work under} */
   public String nodeId() {
     return settings.nodeId();
   }
@@ -125,6 +125,7 @@ public final class LeaseManager implements AutoCloseable {
    * Registers a dynamic secret. Its provider is looked up by type and checks the configuration;
    * the external system is not called (see {@link #verify}).
    *
+   * @param secret the definition
    * @throws InvalidRequestException if no provider has the type or the configuration is invalid
    * @throws ConflictException if a secret of that name is registered already
    */
@@ -137,6 +138,7 @@ public final class LeaseManager implements AutoCloseable {
    * Replaces a registered dynamic secret's definition, for example to rotate its provider
    * credentials. Existing leases keep their expiry and hard limit.
    *
+   * @param secret the definition
    * @throws NotFoundException if no secret of that name is registered
    */
   public void update(DynamicSecret secret) {
@@ -147,6 +149,7 @@ public final class LeaseManager implements AutoCloseable {
   /**
    * Revokes every lease of the secret, then unregisters it.
    *
+   * @param secretName the dynamic secret's name
    * @throws PartialRevocationException listing the leases that could not be revoked; the secret
    *     then stays registered so that the background retries can go on. Use {@link #forceRemove}
    *     to give up.
@@ -159,19 +162,25 @@ public final class LeaseManager implements AutoCloseable {
   /**
    * Revokes every lease of the secret, marks those whose credential the provider could not delete
    * as revoked anyway (their history says so), then unregisters it.
+   *
+   * @param secretName the dynamic secret's name
    */
   public void forceRemove(String secretName) {
     requireOpen("forceRemove");
     bulkRevocation.remove(secretName, true);
   }
 
-  /** The registered secret named {@code name}, if any. */
+  /**
+   * {@return the registered secret named {@code name}, if any}
+   *
+   * @param name the dynamic secret's name
+   */
   public Optional<DynamicSecret> secret(String name) {
     requireOpen("secret");
     return secrets.definition(required(name, "name"));
   }
 
-  /** Every registered secret. */
+  /** {@return every registered secret} */
   public List<DynamicSecret> secrets() {
     requireOpen("secrets");
     return secrets.definitions();
@@ -181,6 +190,7 @@ public final class LeaseManager implements AutoCloseable {
    * Checks the secret's configuration against the external system: reachable, credentials
    * accepted, target present, permissions sufficient.
    *
+   * @param secretName the dynamic secret's name
    * @throws ProviderException whose message says which step failed
    */
   public void verify(String secretName) {
@@ -190,7 +200,12 @@ public final class LeaseManager implements AutoCloseable {
 
   // ------------------------------------------------------------- leases
 
-  /** Creates a lease with the secret's default TTL; see {@link #create(String, Duration)}. */
+  /**
+   * Creates a lease with the secret's default TTL; see {@link #create(String, Duration)}.
+   *
+   * @param secretName the dynamic secret's name
+   * @return the new lease and its secret data
+   */
   public CreatedLease create(String secretName) {
     return create(secretName, null);
   }
@@ -200,6 +215,8 @@ public final class LeaseManager implements AutoCloseable {
    * and returns the secret data. This is the only time the secret data is available.
    *
    * @param ttl how long the lease lives, at most the secret's max TTL; null for the default
+   * @param secretName the dynamic secret's name
+   * @return the new lease and its secret data
    * @throws InvalidTtlException if the TTL is not positive or exceeds the max TTL
    * @throws LeaseLimitExceededException if the secret has as many leases as it allows
    * @throws NotFoundException if no secret of that name is registered
@@ -212,8 +229,9 @@ public final class LeaseManager implements AutoCloseable {
   }
 
   /**
-   * The lease with {@code leaseId}.
+   * {@return the lease with {@code leaseId}}
    *
+   * @param leaseId the lease's id
    * @throws NotFoundException if there is none (it may have been purged)
    */
   public Lease get(String leaseId) {
@@ -221,13 +239,21 @@ public final class LeaseManager implements AutoCloseable {
     return reads.get(leaseId).toLease();
   }
 
-  /** The lease with {@code leaseId}, if stored. */
+  /**
+   * {@return the lease with {@code leaseId}, if stored}
+   *
+   * @param leaseId the lease's id
+   */
   public Optional<Lease> find(String leaseId) {
     requireOpen("find");
     return reads.find(leaseId).map(LeaseRecord::toLease);
   }
 
-  /** A page of leases; follow {@link Page#nextCursor()} with {@link LeaseQuery#after}. */
+  /**
+   * {@return a page of leases; follow {@link Page#nextCursor()} with {@link LeaseQuery#after}}
+   *
+   * @param query what to list, and from where
+   */
   public Page<Lease> list(LeaseQuery query) {
     requireOpen("list");
     Page<LeaseRecord> page = reads.list(required(query, "query"));
@@ -248,7 +274,12 @@ public final class LeaseManager implements AutoCloseable {
     return reads.count(required(secretName, "secretName"), required(states, "states"));
   }
 
-  /** Renews with the secret's default TTL; see {@link #renew(String, Duration)}. */
+  /**
+   * Renews with the secret's default TTL; see {@link #renew(String, Duration)}.
+   *
+   * @param leaseId the lease's id
+   * @return the lease as now stored
+   */
   public Lease renew(String leaseId) {
     return renew(leaseId, null);
   }
@@ -257,6 +288,8 @@ public final class LeaseManager implements AutoCloseable {
    * Sets the lease's expiry to now + {@code ttl}.
    *
    * @param ttl null for the secret's default TTL
+   * @param leaseId the lease's id
+   * @return the lease as now stored
    * @throws InvalidTtlException if the new expiry would pass the lease's hard limit ({@code
    *     createdAt + maxTtl}); the message says how much time can still be granted
    * @throws LeaseStateException if the lease has expired, is being revoked, or is revoked
@@ -271,6 +304,7 @@ public final class LeaseManager implements AutoCloseable {
    * revoked lease is returned as is without calling the provider, and a credential that is already
    * gone counts as deleted. A {@link LeaseState#REVOCATION_FAILED} lease is tried again.
    *
+   * @param leaseId the lease's id
    * @return the lease; if another worker is revoking it right now, as that worker left it
    * @throws TransientProviderException if the provider failed; the lease records the failure and
    *     the revocation is retried in the background
@@ -286,6 +320,9 @@ public final class LeaseManager implements AutoCloseable {
    * Marks the lease revoked even if the provider cannot delete the credential. The provider is
    * still asked; if it fails, the lease's {@link Lease#lastError()} says the deletion was not
    * confirmed.
+   *
+   * @param leaseId the lease's id
+   * @return the lease as now stored, {@link LeaseState#REVOKED}
    */
   public Lease forceRevoke(String leaseId) {
     requireOpen("forceRevoke");
@@ -295,6 +332,7 @@ public final class LeaseManager implements AutoCloseable {
   /**
    * Revokes every unfinished lease of a secret.
    *
+   * @param secretName the dynamic secret's name
    * @return how many leases were revoked
    * @throws PartialRevocationException listing the leases that could not be revoked now (they
    *     are retried in the background)
@@ -312,6 +350,8 @@ public final class LeaseManager implements AutoCloseable {
    * this manager closes the credential.
    *
    * @param options e.g. {@code ManagedCredential.options().renewAt(0.66)}
+   * @param secretName the dynamic secret's name
+   * @return the managed credential; close it when the credential is no longer needed
    * @throws InvalidRequestException naming the option that breaks a rule against the secret (the
    *     TTL above its max TTL, an overlap not shorter than the time left at the renewal point)
    * @throws NotFoundException if no secret of that name is registered
@@ -383,6 +423,7 @@ public final class LeaseManager implements AutoCloseable {
    * the other's credentials as orphans.
    *
    * @param dryRun true to only report the orphans, false to delete them
+   * @param secretName the dynamic secret's name
    * @return what was listed, found and deleted; {@link OrphanSweepReport#supported()} is false if
    *     the provider cannot list its credentials
    * @throws NotFoundException if no secret of that name is registered
@@ -441,31 +482,56 @@ public final class LeaseManager implements AutoCloseable {
 
     private Builder() {}
 
-    /** Where leases are kept. Required. */
+    /**
+     * Where leases are kept. Required.
+     *
+     * @param store where leases are kept
+     * @return this builder
+     */
     public Builder store(LeaseStore store) {
       this.store = store;
       return this;
     }
 
-    /** Registers a provider explicitly; it wins over one of the same type found by ServiceLoader. */
+    /**
+     * Registers a provider explicitly; it wins over one of the same type found by ServiceLoader.
+     *
+     * @param provider the provider
+     * @return this builder
+     */
     public Builder provider(DynamicSecretProvider provider) {
       providers.add(required(provider, "provider"));
       return this;
     }
 
-    /** Whether to look providers up with {@link java.util.ServiceLoader}. Default true. */
+    /**
+     * Whether to look providers up with {@link java.util.ServiceLoader}. Default true.
+     *
+     * @param discover whether to look providers up with {@link java.util.ServiceLoader}
+     * @return this builder
+     */
     public Builder discoverProviders(boolean discover) {
       this.discoverProviders = discover;
       return this;
     }
 
-    /** Adds a listener for lifecycle steps. */
+    /**
+     * Adds a listener for lifecycle steps.
+     *
+     * @param listener the listener; called on the thread that did the step
+     * @return this builder
+     */
     public Builder listener(LeaseListener listener) {
       listeners.add(required(listener, "listener"));
       return this;
     }
 
-    /** A dynamic secret to register when the manager is built. */
+    /**
+     * A dynamic secret to register when the manager is built.
+     *
+     * @param secret the definition
+     * @return this builder
+     */
     public Builder secret(DynamicSecret secret) {
       secrets.add(required(secret, "secret"));
       return this;
@@ -477,6 +543,9 @@ public final class LeaseManager implements AutoCloseable {
      * times) go by the store's clock, {@link LeaseStore#clock(Clock)}, which is derived from
      * this one: for the in-memory store it is this one; the JDBC store corrects it to the
      * database's time.
+     *
+     * @param clock this node's clock
+     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = required(clock, "clock");
@@ -486,13 +555,22 @@ public final class LeaseManager implements AutoCloseable {
     /**
      * The name this manager claims due work under; must differ between managers sharing a store.
      * Default (also when null): host name, process id and a random suffix.
+     *
+     * @param nodeId the name this manager claims due work under; must differ between managers
+     *     sharing a store
+     * @return this builder
      */
     public Builder nodeId(@Nullable String nodeId) {
       this.nodeId = nodeId;
       return this;
     }
 
-    /** How often background work looks for due leases. Default 5 s. */
+    /**
+     * How often background work looks for due leases. Default 5 s.
+     *
+     * @param interval how often background work looks for due leases
+     * @return this builder
+     */
     public Builder pollInterval(Duration interval) {
       this.pollInterval = interval;
       return this;
@@ -506,6 +584,9 @@ public final class LeaseManager implements AutoCloseable {
      * much slower than its recent baseline; it never passes this ceiling. Each call in flight
      * holds a thread, made as needed and retired when idle; with 1, calls run on the polling
      * thread. Default 64, for a remote API whose calls mostly wait on the network.
+     *
+     * @param calls the ceiling of provider calls in flight
+     * @return this builder
      */
     public Builder maxInFlight(int calls) {
       this.maxInFlight = calls;
@@ -516,6 +597,9 @@ public final class LeaseManager implements AutoCloseable {
      * The most due leases claimed per store round trip, 1 to 10,000. A claim asks for no more
      * leases than the window has free places, so no claimed lease waits on this node; this caps
      * it further. Default 100.
+     *
+     * @param leases the most leases claimed per round trip
+     * @return this builder
      */
     public Builder claimBatchSize(int leases) {
       this.claimBatchSize = leases;
@@ -525,13 +609,22 @@ public final class LeaseManager implements AutoCloseable {
     /**
      * How long a claim on a due lease lasts; if the claiming node dies, another takes the lease
      * over after this. It must exceed the longest provider call. Default 2 min.
+     *
+     * @param timeout how long a claim on a due lease lasts; if the claiming node dies, another
+     *     takes the lease over after this
+     * @return this builder
      */
     public Builder claimTimeout(Duration timeout) {
       this.claimTimeout = timeout;
       return this;
     }
 
-    /** How failed revocations are retried. Default {@link RetryPolicy#DEFAULT}. */
+    /**
+     * How failed revocations are retried. Default {@link RetryPolicy#DEFAULT}.
+     *
+     * @param policy how failed revocations are retried
+     * @return this builder
+     */
     public Builder retryPolicy(RetryPolicy policy) {
       this.retryPolicy = required(policy, "retryPolicy");
       return this;
@@ -541,13 +634,22 @@ public final class LeaseManager implements AutoCloseable {
      * How long a lease may stay pending before reconciliation treats its creator as dead and
      * deletes any credential made for it. It must exceed the longest provider create. Default 5
      * min.
+     *
+     * @param grace how long a lease may stay pending before reconciliation treats its creator as
+     *     dead and deletes any credential made for it
+     * @return this builder
      */
     public Builder pendingGracePeriod(Duration grace) {
       this.pendingGrace = grace;
       return this;
     }
 
-    /** How long revoked leases stay readable as history before they are purged. Default 7 days. */
+    /**
+     * How long revoked leases stay readable as history before they are purged. Default 7 days.
+     *
+     * @param retention how long revoked leases stay readable as history before they are purged
+     * @return this builder
+     */
     public Builder historyRetention(Duration retention) {
       this.historyRetention = retention;
       return this;
@@ -560,6 +662,7 @@ public final class LeaseManager implements AutoCloseable {
      * only run where this store is the only one managing the provider's targets.
      *
      * @param interval how often, or null for never (the default)
+     * @return this builder
      */
     public Builder orphanSweepInterval(@Nullable Duration interval) {
       this.orphanSweepInterval = interval;
@@ -572,6 +675,7 @@ public final class LeaseManager implements AutoCloseable {
      * application's conventions). Default: daemon threads named {@code dynsecret-…}.
      *
      * @param threadFactory the factory, or null for the default
+     * @return this builder
      */
     public Builder threadFactory(@Nullable ThreadFactory threadFactory) {
       this.threadFactory = threadFactory;
@@ -580,7 +684,12 @@ public final class LeaseManager implements AutoCloseable {
 
     /**
      * How long {@link LeaseManager#close()} waits for due work in progress to finish before it
-     * interrupts it; leases still claimed then are taken over when their claims lapse. Default 30 s.
+     * interrupts
+     * it; leases still claimed then are taken over when their claims lapse. Default 30 s.
+     *
+     * @param timeout how long {@link LeaseManager#close()} waits for due work in progress to finish
+     *     before it interrupts it; leases still claimed then are taken over when their claims lapse
+     * @return this builder
      */
     public Builder closeTimeout(Duration timeout) {
       this.closeTimeout = timeout;
@@ -591,6 +700,11 @@ public final class LeaseManager implements AutoCloseable {
      * How far this node's clock may be from the store's clock before the manager warns (once,
      * and again only if the skew changes by as much again); see {@link #refuseWorkOnClockSkew}.
      * Default 5 s.
+     *
+     * @param skew how far this node's clock may be from the store's clock before the manager warns
+     *     (once, and again only if the skew changes by as much again); see {@link
+     *     #refuseWorkOnClockSkew}
+     * @return this builder
      */
     public Builder maxClockSkew(Duration skew) {
       this.maxClockSkew = skew;
@@ -603,6 +717,10 @@ public final class LeaseManager implements AutoCloseable {
      * by the store's clock either way, so a skewed node still decides correctly; set it where a
      * node whose time synchronisation failed should rather stand aside. {@link
      * LeaseManager#processDue()} and the other calls are not refused.
+     *
+     * @param refuse whether background work stops while this node's clock is further from the
+     *     store's clock than {@link #maxClockSkew}, and resumes once it is back within
+     * @return this builder
      */
     public Builder refuseWorkOnClockSkew(boolean refuse) {
       this.refuseWorkOnClockSkew = refuse;
@@ -613,6 +731,7 @@ public final class LeaseManager implements AutoCloseable {
      * Builds the manager and registers the secrets given to {@link #secret}. Background work
      * starts with {@link LeaseManager#start()}.
      *
+     * @return the manager, not yet started
      * @throws InvalidRequestException naming the first setting that is missing or out of range
      */
     public LeaseManager build() {

@@ -22,7 +22,7 @@ public enum LeaseState {
    */
   REVOCATION_FAILED;
 
-  /** Whether nothing more will happen to the lease on its own. */
+  /** {@return whether nothing more will happen to the lease on its own} */
   public boolean isTerminal() {
     return this == REVOKED || this == REVOCATION_FAILED;
   }

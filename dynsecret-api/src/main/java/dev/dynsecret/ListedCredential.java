@@ -11,7 +11,13 @@ import java.util.Objects;
  * @param name the credential's name in the system (for example {@code dynsecret-<lease id>})
  */
 public record ListedCredential(String leaseId, String externalId, String name) {
-  /** Checks required components. */
+  /**
+   * Checks required components.
+   *
+   * @param leaseId the lease the credential was made for, read back from its deterministic name
+   * @param externalId the system's id for the credential, enough to delete it
+   * @param name the credential's name in the system (for example {@code dynsecret-<lease id>})
+   */
   public ListedCredential {
     Objects.requireNonNull(leaseId, "leaseId");
     Objects.requireNonNull(externalId, "externalId");

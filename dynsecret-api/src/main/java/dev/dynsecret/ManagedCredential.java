@@ -47,20 +47,22 @@ public final class ManagedCredential implements Supplier<SecretData>, AutoClosea
     this.keeper = keeper;
   }
 
-  /** Options with every default; see {@link Options}. */
+  /** {@return options with every default; see {@link Options}} */
   public static Options options() {
     return Options.DEFAULTS;
   }
 
-  /** The dynamic secret whose leases this credential is made of. */
+  /** {@return the dynamic secret whose leases this credential is made of} */
   public String secretName() {
     return keeper.secretName();
   }
 
   /**
-   * The credential to use now: its lease (as of the last renewal) and its secret data. After a
+   * {@return the credential to use now: its lease (as of the last renewal) and its secret data}
+   * After a
    * rotation this is the new credential at once. If renewal and rotation failed until the lease
-   * expired, this is still the last credential (see {@link Lease#expiresAt()} and the {@link
+   * expired,
+   * this is still the last credential (see {@link Lease#expiresAt()} and the {@link
    * CredentialEvent.Type#EXPIRED} event).
    *
    * @throws ManagerClosedException once this credential or its manager is closed
@@ -81,7 +83,7 @@ public final class ManagedCredential implements Supplier<SecretData>, AutoClosea
   }
 
   /**
-   * The lease in use now: {@code current().lease()}.
+   * {@return the lease in use now: {@code current().lease()}}
    *
    * @throws ManagerClosedException once this credential or its manager is closed
    */
@@ -89,7 +91,7 @@ public final class ManagedCredential implements Supplier<SecretData>, AutoClosea
     return keeper.current().lease();
   }
 
-  /** Whether {@link #close()} (or the manager's close) has been called. */
+  /** {@return whether {@link #close()} (or the manager's close) has been called} */
   public boolean isClosed() {
     return keeper.isClosed();
   }
@@ -158,9 +160,11 @@ public final class ManagedCredential implements Supplier<SecretData>, AutoClosea
     }
 
     /**
-     * The TTL of each lease and each renewal; at most the secret's max TTL. Default: the secret's
+     * {@return the TTL of each lease and each renewal; at most the secret's max TTL} Default: the
+     * secret's
      * default TTL.
      *
+     * @param ttl the TTL of each lease and each renewal; at most the secret's max TTL
      * @throws InvalidRequestException if not positive
      */
     public Options ttl(Duration ttl) {
@@ -173,6 +177,8 @@ public final class ManagedCredential implements Supplier<SecretData>, AutoClosea
      * Renew (or rotate) when this fraction of the lease's current term has passed; 0.66 renews a
      * 1-hour lease after about 40 minutes. Replaces {@link #renewBefore}. Default 2/3.
      *
+     * @param fraction the share of the term, above 0 and below 1
+     * @return the options with this change
      * @throws InvalidRequestException unless strictly between 0 and 1
      */
     public Options renewAt(double fraction) {
@@ -188,6 +194,8 @@ public final class ManagedCredential implements Supplier<SecretData>, AutoClosea
      * Renew (or rotate) this long before the lease expires; shorter than the TTL. Replaces {@link
      * #renewAt}.
      *
+     * @param margin how long before expiry to renew
+     * @return the options with this change
      * @throws InvalidRequestException if not positive
      */
     public Options renewBefore(Duration margin) {
@@ -197,11 +205,14 @@ public final class ManagedCredential implements Supplier<SecretData>, AutoClosea
     }
 
     /**
-     * How much earlier than the renewal point a renewal may happen, at random, as a fraction of
+     * {@return how much earlier than the renewal point a renewal may happen, at random, as a
+     * fraction of
      * the time from the lease's last renewal to that point; spreads the renewals of many
-     * application instances so they do not all call the provider in the same second. 0 turns it
-     * off. Default 0.1.
+     * application
+     * instances so they do not all call the provider in the same second} 0 turns it off. Default
+     * 0.1.
      *
+     * @param fraction the share of the term, above 0 and below 1
      * @throws InvalidRequestException unless at least 0 and below 1
      */
     public Options jitter(double fraction) {
@@ -214,10 +225,15 @@ public final class ManagedCredential implements Supplier<SecretData>, AutoClosea
     }
 
     /**
-     * How long the old credential stays valid after a rotation hands out the new one, so that
-     * requests in flight (and connections opened with it) finish; then it is revoked. Must be
-     * shorter than the time left at the renewal point. Default: half that time, at most 5 min.
+     * {@return how long the old credential stays valid after a rotation hands out the new one, so
+     * that
+     * requests in flight (and connections opened with it) finish; then it is revoked} Must be
+     * shorter than
+     * the time left at the renewal point. Default: half that time, at most 5 min.
      *
+     * @param overlap how long the old credential stays valid after a rotation hands out the new
+     *     one, so that requests in flight (and connections opened with it) finish; then it is
+     *     revoked
      * @throws InvalidRequestException if negative
      */
     public Options overlap(Duration overlap) {
@@ -233,6 +249,8 @@ public final class ManagedCredential implements Supplier<SecretData>, AutoClosea
      * {@link CredentialEvent.Type#EXPIRING} warning is sent and logged. Default 5 min, at most the
      * time left at the renewal point.
      *
+     * @param warnBefore how long before expiry to warn
+     * @return the options with this change
      * @throws InvalidRequestException if not positive
      */
     public Options warnBefore(Duration warnBefore) {
@@ -242,10 +260,14 @@ public final class ManagedCredential implements Supplier<SecretData>, AutoClosea
     }
 
     /**
-     * The wait after the first failed renewal or rotation; it doubles after each further failure
-     * up to {@code max}, with a fifth of each wait random. Attempts go on until one succeeds (or
-     * the credential is closed). Default 1 s to 1 min.
+     * {@return the wait after the first failed renewal or rotation; it doubles after each further
+     * failure
+     * up to {@code max}, with a fifth of each wait random} Attempts go on until one succeeds (or
+     * the
+     * credential is closed). Default 1 s to 1 min.
      *
+     * @param first the wait after the first failure
+     * @param max the longest wait
      * @throws InvalidRequestException if {@code first} is not positive or {@code max} is shorter
      */
     public Options retryBackoff(Duration first, Duration max) {
@@ -260,10 +282,16 @@ public final class ManagedCredential implements Supplier<SecretData>, AutoClosea
     }
 
     /**
-     * Whether closing revokes the credential (true, the default) or leaves its lease to expire at
+     * {@return whether closing revokes the credential (true, the default) or leaves its lease to
+     * expire at
      * its expiry, for example so that another instance can go on using a shared credential or a
-     * restart does not cut requests short. The old credential of a rotation in its overlap is
-     * revoked either way.
+     * restart
+     * does not cut requests short} The old credential of a rotation in its overlap is revoked
+     * either way.
+     *
+     * @param revoke whether closing revokes the credential (true, the default) or leaves its lease
+     *     to expire at its expiry, for example so that another instance can go on using a shared
+     *     credential or a restart does not cut requests short
      */
     public Options revokeOnClose(boolean revoke) {
       return new Options(ttl, renewAt, renewBefore, jitter, overlap, warnBefore, retryFirst,
@@ -271,10 +299,13 @@ public final class ManagedCredential implements Supplier<SecretData>, AutoClosea
     }
 
     /**
-     * Where listeners are called. Events are handed over one at a time, in order, even on an
+     * {@return where listeners are called} Events are handed over one at a time, in order, even on
+     * an
      * executor with many threads. Default: one daemon thread per managed credential, from the
-     * manager's {@link LeaseManager.Builder#threadFactory thread factory} if it has one.
+     * manager's
+     * {@link LeaseManager.Builder#threadFactory thread factory} if it has one.
      *
+     * @param executor where listeners are called
      * @throws InvalidRequestException if null
      */
     public Options listenerExecutor(Executor executor) {
@@ -289,6 +320,8 @@ public final class ManagedCredential implements Supplier<SecretData>, AutoClosea
      * Adds a listener for every change, the first lease's {@link CredentialEvent.Type#CREATED}
      * included.
      *
+     * @param listener the listener
+     * @return the options with this change
      * @throws InvalidRequestException if null
      */
     public Options listener(CredentialListener listener) {

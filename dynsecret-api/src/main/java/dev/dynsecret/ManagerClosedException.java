@@ -7,7 +7,11 @@ package dev.dynsecret;
 public class ManagerClosedException extends DynamicSecretException {
   private static final long serialVersionUID = 1L;
 
-  /** With a message naming the refused operation. */
+  /**
+   * With a message naming the refused operation.
+   *
+   * @param message the refused operation
+   */
   public ManagerClosedException(String message) {
     super(message);
   }

@@ -10,11 +10,16 @@ import java.util.List;
 public class PartialRevocationException extends DynamicSecretException {
   private static final long serialVersionUID = 1L;
 
+  /** The dynamic secret whose leases were revoked. */
   private final String secretName;
+  /** How many leases the bulk revocation went through. */
   private final int total;
+  /** The ids of the leases not revoked yet. */
   private final List<String> failedLeaseIds;
 
   /**
+   * With a message naming the secret and how many of its leases were not revoked.
+   *
    * @param message names the secret and how many failed (never secrets)
    * @param secretName the dynamic secret whose leases were revoked
    * @param total how many leases the bulk revocation went through
@@ -28,17 +33,17 @@ public class PartialRevocationException extends DynamicSecretException {
     this.failedLeaseIds = List.copyOf(failedLeaseIds);
   }
 
-  /** The dynamic secret whose leases were revoked. */
+  /** {@return the dynamic secret whose leases were revoked} */
   public String secretName() {
     return secretName;
   }
 
-  /** How many leases the bulk revocation went through, revoked or not. */
+  /** {@return how many leases the bulk revocation went through, revoked or not} */
   public int total() {
     return total;
   }
 
-  /** The ids of the leases that are not revoked yet. */
+  /** {@return the ids of the leases that are not revoked yet} */
   public List<String> failedLeaseIds() {
     return failedLeaseIds;
   }

@@ -22,7 +22,11 @@ public final class ProviderConfig {
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
   }
 
-  /** A configuration holding a copy of {@code values}; null values are dropped. */
+  /**
+   * {@return a configuration holding a copy of {@code values}; null values are dropped}
+   *
+   * @param values the keys and values
+   */
   public static ProviderConfig of(Map<String, String> values) {
     Map<String, String> copy = new LinkedHashMap<>();
     values.forEach((k, v) -> {
@@ -33,25 +37,30 @@ public final class ProviderConfig {
     return new ProviderConfig(copy);
   }
 
-  /** An empty configuration, for providers that need none. */
+  /** {@return an empty configuration, for providers that need none} */
   public static ProviderConfig empty() {
     return new ProviderConfig(Map.of());
   }
 
-  /** A builder, for configuration assembled in code. */
+  /** {@return a builder, for configuration assembled in code} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The value of {@code key}, if present and not blank. */
+  /**
+   * {@return the value of {@code key}, if present and not blank}
+   *
+   * @param key the configuration key
+   */
   public Optional<String> get(String key) {
     String value = values.get(key);
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
   }
 
   /**
-   * The value of {@code key}.
+   * {@return the value of {@code key}}
    *
+   * @param key the configuration key
    * @throws InvalidRequestException naming the key when it is missing or blank
    */
   public String require(String key) {
@@ -59,9 +68,11 @@ public final class ProviderConfig {
   }
 
   /**
-   * The value of {@code key} as a {@link Secret}; surrounding white space is kept, since it may be
-   * part of the credential.
+   * {@return the value of {@code key} as a {@link Secret}; surrounding white space is kept, since
+   * it may
+   * be part of the credential}
    *
+   * @param key the configuration key
    * @throws InvalidRequestException naming the key when it is missing or empty
    */
   public Secret requireSecret(String key) {
@@ -72,7 +83,7 @@ public final class ProviderConfig {
     return Secret.of(value);
   }
 
-  /** The keys present. */
+  /** {@return the keys present} */
   public Set<String> keys() {
     return values.keySet();
   }
@@ -99,7 +110,13 @@ public final class ProviderConfig {
 
     private Builder() {}
 
-    /** Sets {@code key} to {@code value}; a null value removes the key. */
+    /**
+     * Sets {@code key} to {@code value}; a null value removes the key.
+     *
+     * @param key the configuration key
+     * @param value the value, or null to remove the key
+     * @return this builder
+     */
     public Builder put(String key, @Nullable String value) {
       if (value == null) {
         values.remove(key);
@@ -109,12 +126,18 @@ public final class ProviderConfig {
       return this;
     }
 
-    /** Sets {@code key} to the plain value of {@code secret}. */
+    /**
+     * Sets {@code key} to the plain value of {@code secret}.
+     *
+     * @param key the configuration key
+     * @param secret the value, or null to remove the key
+     * @return this builder
+     */
     public Builder put(String key, @Nullable Secret secret) {
       return put(key, secret == null ? null : secret.reveal());
     }
 
-    /** The configuration. */
+    /** {@return the configuration} */
     public ProviderConfig build() {
       return new ProviderConfig(values);
     }

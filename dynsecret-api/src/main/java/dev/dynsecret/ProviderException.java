@@ -15,15 +15,20 @@ import org.jspecify.annotations.Nullable;
 public abstract class ProviderException extends DynamicSecretException {
   private static final long serialVersionUID = 1L;
 
-  /** With a message that names what failed (never secrets) and the underlying cause. */
+  /**
+   * With a message that names what failed (never secrets) and the underlying cause.
+   *
+   * @param message what failed, naming it (never a secret value)
+   * @param cause the underlying failure, or null
+   */
   protected ProviderException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 
-  /** Whether the same call may succeed if tried again later. */
+  /** {@return whether the same call may succeed if tried again later} */
   public abstract boolean isTransient();
 
-  /** How long the system asked callers to wait before trying again, if it said. */
+  /** {@return how long the system asked callers to wait before trying again, if it said} */
   public Optional<Duration> retryAfter() {
     return Optional.empty();
   }

@@ -22,7 +22,18 @@ public record RetryPolicy(
   public static final RetryPolicy DEFAULT =
       new RetryPolicy(10, Duration.ofSeconds(1), Duration.ofMinutes(10), 2.0, 0.2);
 
-  /** Checks every rule, throwing {@link dev.dynsecret.InvalidRequestException} naming the field. */
+  /**
+   * Checks every rule, throwing {@link dev.dynsecret.InvalidRequestException} naming the field.
+   *
+   * @param maxAttempts attempts in all, the first included, before the lease becomes {@link
+   *     LeaseState#REVOCATION_FAILED}
+   * @param initialDelay the wait after the first failure
+   * @param maxDelay no wait is longer than this
+   * @param multiplier each wait is this many times the previous one
+   * @param jitter the fraction of each wait that is random, 0 (none) to 1 (a wait anywhere between
+   *     zero and the full delay); spreads retries so that nodes do not hit a recovering system at
+   *     once
+   */
   public RetryPolicy {
     if (maxAttempts < 1) {
       throw new InvalidRequestException("maxAttempts", "must be at least 1; was " + maxAttempts);
@@ -43,8 +54,11 @@ public record RetryPolicy(
   }
 
   /**
-   * The wait after the {@code failedAttempts}-th failure, before jitter: {@code initialDelay *
-   * multiplier^(failedAttempts - 1)}, at most {@code maxDelay}.
+   * {@return the wait after the {@code failedAttempts}-th failure, before jitter: {@code
+   * initialDelay *
+   * multiplier^(failedAttempts - 1)}, at most {@code maxDelay}}
+   *
+   * @param failedAttempts how many attempts have failed so far, 1 or more
    */
   public Duration baseDelay(int failedAttempts) {
     double millis = initialDelay.toMillis() * Math.pow(multiplier, Math.max(0, failedAttempts - 1));
@@ -52,10 +66,12 @@ public record RetryPolicy(
   }
 
   /**
-   * The wait after the {@code failedAttempts}-th failure with jitter applied: between {@code (1 -
-   * jitter) * base} and {@code base}.
+   * {@return the wait after the {@code failedAttempts}-th failure with jitter applied: between
+   * {@code (1
+   * - jitter) * base} and {@code base}}
    *
    * @param random a number in [0, 1)
+   * @param failedAttempts how many attempts have failed so far, 1 or more
    */
   public Duration delay(int failedAttempts, double random) {
     long base = baseDelay(failedAttempts).toMillis();

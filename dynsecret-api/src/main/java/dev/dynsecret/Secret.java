@@ -24,6 +24,8 @@ public final class Secret {
   /**
    * Wraps a secret value.
    *
+   * @param value the plain value; not null or empty
+   * @return the wrapped value
    * @throws InvalidRequestException if {@code value} is null or empty
    */
   public static Secret of(String value) {
@@ -33,12 +35,16 @@ public final class Secret {
     return new Secret(value);
   }
 
-  /** The plain value. Do not log it, print it or keep it longer than needed. */
+  /** {@return the plain value} Do not log it, print it or keep it longer than needed. */
   public String reveal() {
     return value;
   }
 
-  /** The value with all but its last {@code visible} characters replaced by {@code *}. */
+  /**
+   * {@return the value with all but its last {@code visible} characters replaced by {@code *}}
+   *
+   * @param visible how many characters to leave visible at the end
+   */
   public String masked(int visible) {
     int keep = Math.max(0, Math.min(visible, value.length() / 4));
     return "*".repeat(Math.max(4, value.length() - keep)) + value.substring(value.length() - keep);

@@ -20,6 +20,8 @@ public final class SecretData {
   /**
    * Creates secret data from named values.
    *
+   * @param values the values by name, in the order to keep
+   * @return the secret data
    * @throws InvalidRequestException if the map is empty or a key is blank
    */
   public static SecretData of(Map<String, Secret> values) {
@@ -34,7 +36,14 @@ public final class SecretData {
     return new SecretData(values);
   }
 
-  /** Shorthand for two plain values, wrapped as {@link Secret}s. */
+  /**
+   * {@return secret data holding two plain values, wrapped as {@link Secret}s}
+   *
+   * @param key1 the first value's name
+   * @param value1 the first plain value
+   * @param key2 the second value's name
+   * @param value2 the second plain value
+   */
   public static SecretData of(String key1, String value1, String key2, String value2) {
     Map<String, Secret> map = new LinkedHashMap<>();
     map.put(key1, Secret.of(value1));
@@ -42,14 +51,15 @@ public final class SecretData {
     return of(map);
   }
 
-  /** The names of the values, in the order the provider gave them. */
+  /** {@return the names of the values, in the order the provider gave them} */
   public Set<String> keys() {
     return values.keySet();
   }
 
   /**
-   * The value stored under {@code key}.
+   * {@return the value stored under {@code key}}
    *
+   * @param key the value's name
    * @throws NotFoundException if there is no such key
    */
   public Secret get(String key) {
@@ -60,7 +70,7 @@ public final class SecretData {
     return secret;
   }
 
-  /** Every value, keyed by name; the values stay wrapped. */
+  /** {@return every value, keyed by name; the values stay wrapped} */
   public Map<String, Secret> asMap() {
     return values;
   }

@@ -18,7 +18,15 @@ import org.jspecify.annotations.Nullable;
 public record CredentialRef(
     String leaseId, String secretName, @Nullable String externalId, Map<String, String> metadata) {
 
-  /** Checks required components and copies metadata. */
+  /**
+   * Checks required components and copies metadata.
+   *
+   * @param leaseId the lease the credential was made for; its deterministic name derives from it
+   * @param secretName the dynamic secret the lease belongs to
+   * @param externalId the system's id for the credential, or null when it was never recorded (a
+   *     create whose answer was lost)
+   * @param metadata the non-secret details the provider recorded at create, empty when unknown
+   */
   public CredentialRef {
     Objects.requireNonNull(leaseId, "leaseId");
     Objects.requireNonNull(secretName, "secretName");

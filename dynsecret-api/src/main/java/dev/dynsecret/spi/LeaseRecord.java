@@ -61,7 +61,29 @@ public record LeaseRecord(
     @Nullable Instant dueAt,
     @Nullable String claimedBy) {
 
-  /** Checks that required components are present; copies metadata. */
+  /**
+   * Checks that required components are present; copies metadata.
+   *
+   * @param id unique id, time-ordered, lowercase letters, digits and {@code -}
+   * @param secretName the dynamic secret the lease belongs to
+   * @param externalId the provider's id for the credential; null while {@link LeaseState#PENDING}
+   * @param state where the lease is in its life
+   * @param createdAt when the lease was recorded
+   * @param expiresAt when its TTL runs out
+   * @param hardLimitAt {@code createdAt + maxTtl}: no renewal reaches past it
+   * @param renewedAt the last renewal, or null
+   * @param revokedAt when it became {@link LeaseState#REVOKED}, or null
+   * @param revokeReason why revocation was asked for, or null while none was
+   * @param revokedBy the node that finished the revocation, or null
+   * @param revocationAttempts failed revocation attempts so far
+   * @param nextAttemptAt when the next revocation attempt is due, or null
+   * @param lastError the last failure, as text without secrets, or null
+   * @param metadata non-secret details the provider recorded (for example the credential name)
+   * @param version incremented by the store on every write
+   * @param dueAt when the engine next has work to do on this lease (expiry, a retry, reconciling a
+   *     pending create, or the end of a claim), or null when nothing is left to do
+   * @param claimedBy the node working on this lease now, or null; a claim lasts until {@code dueAt}
+   */
   public LeaseRecord {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(secretName, "secretName");
@@ -75,29 +97,35 @@ public record LeaseRecord(
     }
   }
 
-  /** The lease as users see it: this record without the engine's bookkeeping. */
+  /** {@return the lease as users see it: this record without the engine's bookkeeping} */
   public Lease toLease() {
     return new Lease(id, secretName, externalId, state, createdAt, expiresAt, hardLimitAt,
         renewedAt, revokedAt, revokeReason, revocationAttempts, nextAttemptAt, lastError,
         metadata);
   }
 
-  /** Whether revocation was asked for but the credential is not yet confirmed gone. */
+  /** {@return whether revocation was asked for but the credential is not yet confirmed gone} */
   public boolean revocationPending() {
     return state == LeaseState.ACTIVE && revokeReason != null;
   }
 
-  /** Whether the credential is live and usable at {@code now}. */
+  /**
+   * {@return whether the credential is live and usable at {@code now}}
+   *
+   * @param now the time to judge at
+   */
   public boolean isLiveAt(Instant now) {
     return state == LeaseState.ACTIVE && revokeReason == null && expiresAt.isAfter(now);
   }
 
-  /** A builder preloaded with this lease's values, to derive a changed copy. */
+  /** {@return a builder preloaded with this lease's values, to derive a changed copy} */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** A builder for a new lease; id, secret name, state and the three times are required. */
+  /**
+   * {@return a builder for a new lease; id, secret name, state and the three times are required}
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -146,44 +174,140 @@ public record LeaseRecord(
       claimedBy = l.claimedBy;
     }
 
-    /** Sets {@link LeaseRecord#id()}. */
+    /**
+     * Sets {@link LeaseRecord#id()}.
+     *
+     * @param id its id
+     * @return this builder
+     */
     public Builder id(String id) { this.id = id; return this; }
-    /** Sets {@link LeaseRecord#secretName()}. */
+    /**
+     * Sets {@link LeaseRecord#secretName()}.
+     *
+     * @param secretName the dynamic secret's name
+     * @return this builder
+     */
     public Builder secretName(String secretName) { this.secretName = secretName; return this; }
-    /** Sets {@link LeaseRecord#externalId()}. */
+    /**
+     * Sets {@link LeaseRecord#externalId()}.
+     *
+     * @param externalId the provider's id for the credential; null while {@link LeaseState#PENDING}
+     * @return this builder
+     */
     public Builder externalId(@Nullable String externalId) { this.externalId = externalId; return this; }
-    /** Sets {@link LeaseRecord#state()}. */
+    /**
+     * Sets {@link LeaseRecord#state()}.
+     *
+     * @param state where the lease is in its life
+     * @return this builder
+     */
     public Builder state(LeaseState state) { this.state = state; return this; }
-    /** Sets {@link LeaseRecord#createdAt()}. */
+    /**
+     * Sets {@link LeaseRecord#createdAt()}.
+     *
+     * @param createdAt when the lease was recorded
+     * @return this builder
+     */
     public Builder createdAt(Instant createdAt) { this.createdAt = createdAt; return this; }
-    /** Sets {@link LeaseRecord#expiresAt()}. */
+    /**
+     * Sets {@link LeaseRecord#expiresAt()}.
+     *
+     * @param expiresAt when its TTL runs out
+     * @return this builder
+     */
     public Builder expiresAt(Instant expiresAt) { this.expiresAt = expiresAt; return this; }
-    /** Sets {@link LeaseRecord#hardLimitAt()}. */
+    /**
+     * Sets {@link LeaseRecord#hardLimitAt()}.
+     *
+     * @param hardLimitAt {@code createdAt + maxTtl}: no renewal reaches past it
+     * @return this builder
+     */
     public Builder hardLimitAt(Instant hardLimitAt) { this.hardLimitAt = hardLimitAt; return this; }
-    /** Sets {@link LeaseRecord#renewedAt()}. */
+    /**
+     * Sets {@link LeaseRecord#renewedAt()}.
+     *
+     * @param renewedAt the last renewal, or null
+     * @return this builder
+     */
     public Builder renewedAt(@Nullable Instant renewedAt) { this.renewedAt = renewedAt; return this; }
-    /** Sets {@link LeaseRecord#revokedAt()}. */
+    /**
+     * Sets {@link LeaseRecord#revokedAt()}.
+     *
+     * @param revokedAt when it became {@link LeaseState#REVOKED}, or null
+     * @return this builder
+     */
     public Builder revokedAt(@Nullable Instant revokedAt) { this.revokedAt = revokedAt; return this; }
-    /** Sets {@link LeaseRecord#revokeReason()}. */
+    /**
+     * Sets {@link LeaseRecord#revokeReason()}.
+     *
+     * @param reason why the lease was revoked, or null
+     * @return this builder
+     */
     public Builder revokeReason(@Nullable RevokeReason reason) { this.revokeReason = reason; return this; }
-    /** Sets {@link LeaseRecord#revokedBy()}. */
+    /**
+     * Sets {@link LeaseRecord#revokedBy()}.
+     *
+     * @param revokedBy the node that finished the revocation, or null
+     * @return this builder
+     */
     public Builder revokedBy(@Nullable String revokedBy) { this.revokedBy = revokedBy; return this; }
-    /** Sets {@link LeaseRecord#revocationAttempts()}. */
+    /**
+     * Sets {@link LeaseRecord#revocationAttempts()}.
+     *
+     * @param attempts how many revocation attempts have failed
+     * @return this builder
+     */
     public Builder revocationAttempts(int attempts) { this.revocationAttempts = attempts; return this; }
-    /** Sets {@link LeaseRecord#nextAttemptAt()}. */
+    /**
+     * Sets {@link LeaseRecord#nextAttemptAt()}.
+     *
+     * @param nextAttemptAt when the next revocation attempt is due, or null
+     * @return this builder
+     */
     public Builder nextAttemptAt(@Nullable Instant nextAttemptAt) { this.nextAttemptAt = nextAttemptAt; return this; }
-    /** Sets {@link LeaseRecord#lastError()}. */
+    /**
+     * Sets {@link LeaseRecord#lastError()}.
+     *
+     * @param lastError the last failure, as text without secrets, or null
+     * @return this builder
+     */
     public Builder lastError(@Nullable String lastError) { this.lastError = lastError; return this; }
-    /** Sets {@link LeaseRecord#metadata()}. */
+    /**
+     * Sets {@link LeaseRecord#metadata()}.
+     *
+     * @param metadata non-secret details the provider recorded (for example the credential name)
+     * @return this builder
+     */
     public Builder metadata(Map<String, String> metadata) { this.metadata = metadata; return this; }
-    /** Sets {@link LeaseRecord#version()}. */
+    /**
+     * Sets {@link LeaseRecord#version()}.
+     *
+     * @param version incremented by the store on every write
+     * @return this builder
+     */
     public Builder version(long version) { this.version = version; return this; }
-    /** Sets {@link LeaseRecord#dueAt()}. */
+    /**
+     * Sets {@link LeaseRecord#dueAt()}.
+     *
+     * @param dueAt when the engine next has work to do on this lease (expiry, a retry, reconciling
+     *     a pending create, or the end of a claim), or null when nothing is left to do
+     * @return this builder
+     */
     public Builder dueAt(@Nullable Instant dueAt) { this.dueAt = dueAt; return this; }
-    /** Sets {@link LeaseRecord#claimedBy()}. */
+    /**
+     * Sets {@link LeaseRecord#claimedBy()}.
+     *
+     * @param claimedBy the node working on this lease now, or null; a claim lasts until {@code
+     *     dueAt}
+     * @return this builder
+     */
     public Builder claimedBy(@Nullable String claimedBy) { this.claimedBy = claimedBy; return this; }
 
-    /** Builds the lease; throws {@link NullPointerException} naming a missing required field. */
+    /**
+     * Builds the lease; throws {@link NullPointerException} naming a missing required field.
+     *
+     * @return the lease record
+     */
     public LeaseRecord build() {
       return new LeaseRecord(id, secretName, externalId, state, createdAt, expiresAt, hardLimitAt,
           renewedAt, revokedAt, revokeReason, revokedBy, revocationAttempts, nextAttemptAt,

@@ -32,6 +32,7 @@ public interface LeaseStore extends AutoCloseable {
   /**
    * Stores a new lease with the version it carries.
    *
+   * @param lease the lease to store
    * @throws ConflictException if a lease with the same id exists
    */
   void insert(LeaseRecord lease);
@@ -46,49 +47,75 @@ public interface LeaseStore extends AutoCloseable {
    *
    * @param counted the states that count against the limit
    * @param limit the most leases of the dynamic secret that may be in those states, at least 1
+   * @param lease the lease to store
    * @return true if the lease was stored; false, storing nothing, if the limit was reached
    * @throws ConflictException if a lease with the same id exists
    */
   boolean insertWithinLimit(LeaseRecord lease, Set<LeaseState> counted, long limit);
 
-  /** The lease with {@code id}, if stored. */
+  /**
+   * {@return the lease with {@code id}, if stored}
+   *
+   * @param id its id
+   */
   Optional<LeaseRecord> find(String id);
 
   /**
    * Compare-and-set: replaces the stored lease only if its version equals {@code lease.version()},
    * and stores it with the version incremented.
    *
+   * @param lease the lease to store
    * @return the lease as now stored (version + 1)
    * @throws ConflictException if the stored version differs: someone else changed it first
    * @throws NotFoundException if no lease has that id
    */
   LeaseRecord update(LeaseRecord lease);
 
-  /** A page of leases in id order, filtered as the query says. */
+  /**
+   * {@return a page of leases in id order, filtered as the query says}
+   *
+   * @param query what to list, and from where
+   */
   Page<LeaseRecord> query(LeaseQuery query);
 
   /**
-   * Claims up to {@code limit} leases whose {@link LeaseRecord#dueAt()} is at or before {@code now},
+   * Claims up to {@code limit} leases whose {@link LeaseRecord#dueAt()} is at or before {@code
+   * now},
    * earliest first. Each claimed lease is stored with {@code claimedBy = nodeId}, {@code dueAt =
-   * now + claimTimeout} and its version incremented, atomically, so that no two callers claim the
-   * same lease; a claim that is not released by then simply becomes due again and another node
-   * takes it over. Cost grows with the leases claimed, not with the leases stored.
+   * now +
+   * claimTimeout} and its version incremented, atomically, so that no two callers claim the same
+   * lease;
+   * a claim that is not released by then simply becomes due again and another node takes it over.
+   * Cost
+   * grows with the leases claimed, not with the leases stored.
    *
+   * @param nodeId the claiming manager's node id
+   * @param now the current time, by the clock the engine decides by
+   * @param claimTimeout how long the claim lasts
+   * @param limit the most leases to handle in this call
    * @return the claimed leases as now stored
    */
   List<LeaseRecord> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit);
 
   /**
-   * How many leases of {@code secretName} are in one of {@code states}; an empty set counts
-   * nothing. Backs {@link dev.dynsecret.LeaseManager#countLeases}, which dashboards and metrics
-   * poll, so it should not read the leases themselves.
+   * {@return how many leases of {@code secretName} are in one of {@code states}; an empty set
+   * counts
+   * nothing} Backs {@link dev.dynsecret.LeaseManager#countLeases}, which dashboards and metrics
+   * poll, so
+   * it should not read the leases themselves.
+   *
+   * @param secretName the dynamic secret's name
+   * @param states the states to count
    */
   long count(String secretName, Set<LeaseState> states);
 
   /**
-   * Deletes leases in {@link LeaseState#REVOKED} whose {@link LeaseRecord#revokedAt()} is before {@code
+   * Deletes leases in {@link LeaseState#REVOKED} whose {@link LeaseRecord#revokedAt()} is before
+   * {@code
    * cutoff}, at most {@code limit} of them.
    *
+   * @param cutoff leases revoked before this instant are deleted
+   * @param limit the most leases to handle in this call
    * @return how many were deleted
    */
   int purgeRevokedBefore(Instant cutoff, int limit);

@@ -9,7 +9,11 @@ import picocli.CommandLine;
 public final class Main {
   private Main() {}
 
-  /** Runs the command line and exits with its exit code. */
+  /**
+   * Runs the command line and exits with its exit code.
+   *
+   * @param args the command line's arguments
+   */
   public static void main(String[] args) {
     configureLogging(args);
     System.exit(commandLine(Environment.system()).execute(args));

@@ -68,10 +68,13 @@ public final class ApiConnectDiscovery implements AutoCloseable {
   }
 
   /**
-   * A discovery session. {@code config} needs the connection keys of {@link ApiConnectKeys}
+   * {@return a discovery session} {@code config} needs the connection keys of {@link
+   * ApiConnectKeys}
    * ({@code url}, {@code apiKey}, {@code clientId}, {@code clientSecret}; timeouts and trust store
-   * as usual); {@code org}, {@code catalog} and {@code app} may be absent. Calls nothing remote.
+   * as
+   * usual); {@code org}, {@code catalog} and {@code app} may be absent. Calls nothing remote.
    *
+   * @param config the provider configuration to connect with
    * @throws InvalidRequestException naming the first missing, malformed or unknown key
    */
   public static ApiConnectDiscovery connect(ProviderConfig config) {
@@ -84,7 +87,7 @@ public final class ApiConnectDiscovery implements AutoCloseable {
   }
 
   /**
-   * The provider organizations the API key's user can see.
+   * {@return the provider organizations the API key's user can see}
    *
    * @throws ProviderException if the platform failed or refused (the message says why)
    */
@@ -93,8 +96,9 @@ public final class ApiConnectDiscovery implements AutoCloseable {
   }
 
   /**
-   * The catalogs of {@code org} (name or id).
+   * {@return the catalogs of {@code org} (name or id)}
    *
+   * @param org the provider organization, by name or id
    * @throws NotFoundException if the organization does not exist or is not visible
    * @throws ProviderException if the platform failed or refused
    */
@@ -103,8 +107,10 @@ public final class ApiConnectDiscovery implements AutoCloseable {
   }
 
   /**
-   * The applications of a catalog, with their consumer organizations.
+   * {@return the applications of a catalog, with their consumer organizations}
    *
+   * @param org the provider organization, by name or id
+   * @param catalog the catalog, by name or id
    * @throws NotFoundException if the organization or catalog does not exist or is not visible
    * @throws ProviderException if the platform failed or refused
    */

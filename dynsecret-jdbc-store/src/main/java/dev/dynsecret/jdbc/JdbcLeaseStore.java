@@ -91,15 +91,21 @@ public final class JdbcLeaseStore implements LeaseStore {
     this.databaseClock = databaseClock;
   }
 
-  /** A builder for a store on {@code dataSource}. */
+  /**
+   * {@return a builder for a store on {@code dataSource}}
+   *
+   * @param dataSource where connections come from
+   */
   public static Builder builder(DataSource dataSource) {
     return new Builder(dataSource);
   }
 
   /**
-   * The schema scripts for {@code dialect} with {@code tablePrefix} filled in: what {@link
-   * Builder#createSchema(boolean) createSchema(true)} runs, for a DBA to review or run by hand.
+   * {@return the schema scripts for {@code dialect} with {@code tablePrefix} filled in: what {@link
+   * Builder#createSchema(boolean) createSchema(true)} runs, for a DBA to review or run by hand}
    *
+   * @param dialect the database's dialect
+   * @param tablePrefix the prefix of the table names
    * @throws InvalidRequestException if the prefix breaks the identifier rule
    */
   public static String schemaSql(SqlDialect dialect, String tablePrefix) {
@@ -108,12 +114,12 @@ public final class JdbcLeaseStore implements LeaseStore {
     return new Schema(Dialect.of(dialect), tables, null).fullScript();
   }
 
-  /** The database this store runs on. */
+  /** {@return the database this store runs on} */
   public SqlDialect dialect() {
     return dialect;
   }
 
-  /** The prefix of the store's table names. */
+  /** {@return the prefix of the store's table names} */
   public String tablePrefix() {
     return tables.prefix();
   }
@@ -484,6 +490,9 @@ public final class JdbcLeaseStore implements LeaseStore {
      * The prefix of every table and index name the store uses. It must match {@code
      * [a-z][a-z0-9_]{0,30}}: it is written into SQL text, so that rule is what keeps it safe.
      * Default {@value JdbcLeaseStore#DEFAULT_TABLE_PREFIX}.
+     *
+     * @param prefix the prefix of every table and index name the store uses
+     * @return this builder
      */
     public Builder tablePrefix(String prefix) {
       this.tablePrefix = prefix;
@@ -493,6 +502,10 @@ public final class JdbcLeaseStore implements LeaseStore {
     /**
      * Whether {@link #build()} creates the schema when it is missing, or upgrades an older one.
      * Default false: the schema must exist, and a missing one is an error saying how to create it.
+     *
+     * @param create whether {@link #build()} creates the schema when it is missing, or upgrades an
+     *     older one
+     * @return this builder
      */
     public Builder createSchema(boolean create) {
       this.createSchema = create;
@@ -505,6 +518,10 @@ public final class JdbcLeaseStore implements LeaseStore {
      * the nodes decide by their own clocks on purpose: tests that drive time with a controlled
      * clock, or nodes whose clocks are kept in step otherwise (then a node whose clock is off
      * revokes leases early, or late, by as much).
+     *
+     * @param use whether lease decisions go by the database's clock (default true): every node's
+     *     clock is corrected to the database's, see {@link JdbcLeaseStore#clock(Clock)}
+     * @return this builder
      */
     public Builder useDatabaseClock(boolean use) {
       this.useDatabaseClock = use;
@@ -521,6 +538,11 @@ public final class JdbcLeaseStore implements LeaseStore {
      * waits up to its {@code cancelSignalTimeout} (10 s by default) for that too before the
      * statement ends; keep this time-out at or above {@link #networkTimeout} less that, or lower
      * {@code cancelSignalTimeout}, so that a dead network is ended by the network time-out.
+     *
+     * @param timeout how long one statement may run before the database is asked to cancel it
+     *     ({@link java.sql.Statement#setQueryTimeout}, whole seconds, rounded up): a bound on lock
+     *     waits and slow queries
+     * @return this builder
      */
     public Builder queryTimeout(Duration timeout) {
       this.queryTimeout = nonNegative("queryTimeout", timeout);
@@ -540,6 +562,11 @@ public final class JdbcLeaseStore implements LeaseStore {
      * <p>Getting a connection is bounded by the data source, not by the store: set the pool's
      * connection time-out (HikariCP {@code connectionTimeout}, default 30 s) and the driver's
      * connect and login time-outs (PostgreSQL {@code connectTimeout}, {@code loginTimeout}).
+     *
+     * @param timeout how long the driver waits for any answer from the database on a borrowed
+     *     connection before it gives up and the call fails with {@code StoreException} ({@link
+     *     Connection#setNetworkTimeout}; restored when the connection is returned)
+     * @return this builder
      */
     public Builder networkTimeout(Duration timeout) {
       this.networkTimeout = nonNegative("networkTimeout", timeout);
@@ -554,7 +581,12 @@ public final class JdbcLeaseStore implements LeaseStore {
       return value;
     }
 
-    /** The database, instead of detecting it from the driver's product name. */
+    /**
+     * The database, instead of detecting it from the driver's product name.
+     *
+     * @param dialect the database's dialect
+     * @return this builder
+     */
     public Builder dialect(SqlDialect dialect) {
       this.dialect = Objects.requireNonNull(dialect, "dialect");
       return this;
@@ -565,6 +597,7 @@ public final class JdbcLeaseStore implements LeaseStore {
      * creating the schema first if {@link #createSchema} is set. Reads a row or two, never the
      * leases.
      *
+     * @return the store, ready to use
      * @throws InvalidRequestException if the data source is missing, the prefix breaks its rule,
      *     or the database is not one of {@link SqlDialect}
      * @throws StoreException if the database cannot be reached, or the schema is missing, at an

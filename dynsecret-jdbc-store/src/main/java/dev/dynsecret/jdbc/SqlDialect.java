@@ -35,20 +35,24 @@ public enum SqlDialect {
     this.resourceDirectory = resourceDirectory;
   }
 
-  /** The product name the JDBC driver reports for this database. */
+  /** {@return the product name the JDBC driver reports for this database} */
   public String productName() {
     return productName;
   }
 
   /**
-   * The classpath folder holding this database's schema scripts, for example {@code
-   * dev/dynsecret/jdbc/schema/postgresql}.
+   * {@return the classpath folder holding this database's schema scripts, for example {@code
+   * dev/dynsecret/jdbc/schema/postgresql}}
    */
   public String schemaResourceDirectory() {
     return "dev/dynsecret/jdbc/schema/" + resourceDirectory;
   }
 
-  /** The dialect of a database whose driver reports {@code productName}, if supported. */
+  /**
+   * {@return the dialect of a database whose driver reports {@code productName}, if supported}
+   *
+   * @param productName the driver's {@code DatabaseMetaData.getDatabaseProductName()}
+   */
   public static Optional<SqlDialect> forProductName(@Nullable String productName) {
     return Arrays.stream(values())
         .filter(d -> d.productName.equalsIgnoreCase(productName == null ? "" : productName.strip()))

@@ -47,14 +47,18 @@ public final class DynsecretMetrics {
   /**
    * Meters that will be registered in {@code registry}. Nothing is registered until a manager
    * built with {@link #listener()} reports a lease, or {@link #bind} is called.
+   *
+   * @param registry the registry to register the meters in
+   * @return the metrics
    */
   public static DynsecretMetrics of(MeterRegistry registry) {
     return new DynsecretMetrics(Objects.requireNonNull(registry, "registry"));
   }
 
   /**
-   * The listener to build the manager with ({@link LeaseManager.Builder#listener}); it counts
-   * leases created, renewed and revoked, failed revocations and deleted orphans.
+   * {@return the listener to build the manager with ({@link LeaseManager.Builder#listener}); it
+   * counts
+   * leases created, renewed and revoked, failed revocations and deleted orphans}
    */
   public LeaseListener listener() {
     return counters;
@@ -65,6 +69,9 @@ public final class DynsecretMetrics {
    * dynsecret.provider.calls}, tagged with the provider type, the operation and its outcome.
    * Register the result with {@link LeaseManager.Builder#provider}; it behaves exactly as {@code
    * provider} does (same type, same abilities, same exceptions).
+   *
+   * @param provider the provider to time
+   * @return the timed provider
    */
   public DynamicSecretProvider timed(DynamicSecretProvider provider) {
     Objects.requireNonNull(provider, "provider");
@@ -78,6 +85,7 @@ public final class DynsecretMetrics {
    * counts leases in the store ({@link LeaseManager#countLeases}); a reading that fails (the
    * store down, the manager closed) is {@code NaN}.
    *
+   * @param manager the manager whose leases to count
    * @throws IllegalStateException if another manager is bound already
    */
   public void bind(LeaseManager manager) {

@@ -38,13 +38,23 @@ public final class FlakyLeaseStore implements LeaseStore {
   private long calls;
   private long failures;
 
-  /** A store that passes every call to {@code delegate} until told to fail. */
+  /**
+   * A store that passes every call to {@code delegate} until told to fail.
+   *
+   * @param delegate the store that serves the calls
+   * @param seed the seed of the random failures, so that a run can be repeated
+   */
   public FlakyLeaseStore(LeaseStore delegate, long seed) {
     this.delegate = delegate;
     this.random = new Random(seed);
   }
 
-  /** Each call fails with this probability (0 to 1); 0 turns it off. */
+  /**
+   * Each call fails with this probability (0 to 1); 0 turns it off.
+   *
+   * @param share each call fails with this probability (0 to 1); 0 turns it off
+   * @return this builder
+   */
   public FlakyLeaseStore failShare(double share) {
     if (!(share >= 0 && share <= 1)) {
       throw new IllegalArgumentException("share: must be between 0 and 1, was " + share);
@@ -53,24 +63,34 @@ public final class FlakyLeaseStore implements LeaseStore {
     return this;
   }
 
-  /** While down, every call fails. */
+  /**
+   * While down, every call fails.
+   *
+   * @param down true to fail every call, false to pass calls on again
+   * @return this builder
+   */
   public FlakyLeaseStore down(boolean down) {
     this.down = down;
     return this;
   }
 
-  /** Whether half of the failed writes take effect before failing (their answer is lost). */
+  /**
+   * Whether half of the failed writes take effect before failing (their answer is lost).
+   *
+   * @param lose whether half of the failed writes take effect before failing (their answer is lost)
+   * @return this builder
+   */
   public FlakyLeaseStore loseAnswers(boolean lose) {
     this.loseAnswers = lose;
     return this;
   }
 
-  /** How many calls failed so far. */
+  /** {@return how many calls failed so far} */
   public synchronized long failures() {
     return failures;
   }
 
-  /** How many calls were made so far. */
+  /** {@return how many calls were made so far} */
   public synchronized long calls() {
     return calls;
   }
@@ -79,7 +99,11 @@ public final class FlakyLeaseStore implements LeaseStore {
    * Waits until at least {@code atLeast} calls have failed, to know that a user of the store has
    * met the outage.
    *
+   * @param atLeast how many failed calls to wait for
+   * @param timeout how long to wait at most
+   * @param unit the unit of {@code timeout}
    * @return false if the timeout passed first
+   * @throws InterruptedException if the waiting thread is interrupted
    */
   public synchronized boolean awaitFailures(long atLeast, long timeout, TimeUnit unit)
       throws InterruptedException {

@@ -29,11 +29,19 @@ public final class IssuedSecrets {
    * many at once, so implementations must be thread-safe; they must not log the value.
    */
   public interface Observer {
-    /** {@code value} was issued; never null or empty. */
+    /**
+     * {@code value} was issued; never null or empty.
+     *
+     * @param value the plain value
+     */
     void issued(String value);
   }
 
-  /** Announces {@code value} to every observer; null and empty values are ignored. */
+  /**
+   * Announces {@code value} to every observer; null and empty values are ignored.
+   *
+   * @param value the plain value
+   */
   public static void issued(String value) {
     if (value == null || value.isEmpty()) {
       return;
@@ -43,14 +51,18 @@ public final class IssuedSecrets {
     }
   }
 
-  /** Announces the plain value of {@code secret}, if not null. */
+  /**
+   * Announces the plain value of {@code secret}, if not null.
+   *
+   * @param secret the secret, or null
+   */
   public static void issued(Secret secret) {
     if (secret != null) {
       issued(secret.reveal());
     }
   }
 
-  /** Whether any observer was found: lets a build check that its recording is wired in. */
+  /** {@return whether any observer was found: lets a build check that its recording is wired in} */
   public static boolean observed() {
     return !OBSERVERS.isEmpty();
   }

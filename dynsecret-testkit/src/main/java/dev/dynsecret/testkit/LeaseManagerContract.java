@@ -63,20 +63,30 @@ import org.junit.jupiter.api.Test;
  * #newStore()}. Time comes from a {@link TestClock}; nothing sleeps.
  */
 public abstract class LeaseManagerContract {
+
+  /** For subclasses: each test class that checks an engine set-up extends this contract. */
+  protected LeaseManagerContract() {}
+
   /** Retries with no jitter, so the schedule can be checked to the millisecond. */
   protected static final RetryPolicy EXACT_RETRIES =
       new RetryPolicy(4, Duration.ofSeconds(1), Duration.ofMinutes(1), 2.0, 0.0);
 
+  /** The dynamic secret most tests use. */
   protected static final String SECRET = "orders-api";
 
+  /** The clock every manager of the test runs on. */
   protected TestClock clock;
+  /** The provider every manager of the test uses. */
   protected RecordingProvider provider;
+  /** What the managers' listener heard. */
   protected RecordingListener events;
+  /** The store under test, shared by every manager of the test. */
   protected LeaseStore store;
+  /** The manager most tests use. */
   protected LeaseManager manager;
   private final List<LeaseManager> extraManagers = new ArrayList<>();
 
-  /** A fresh, empty store; each test gets its own. */
+  /** {@return a fresh, empty store; each test gets its own} */
   protected abstract LeaseStore newStore();
 
   @BeforeEach
@@ -96,7 +106,11 @@ public abstract class LeaseManagerContract {
     store.close();
   }
 
-  /** A manager on the shared store, clock and provider; closed after the test. */
+  /**
+   * {@return a manager on the shared store, clock and provider; closed after the test}
+   *
+   * @param nodeId the manager's node id
+   */
   protected LeaseManager newManager(String nodeId) {
     LeaseManager built = builder(nodeId).build();
     if (manager != null) {
@@ -105,6 +119,12 @@ public abstract class LeaseManagerContract {
     return built;
   }
 
+  /**
+   * A builder on the shared store, clock, provider and listener, with {@link #EXACT_RETRIES}.
+   *
+   * @param nodeId the manager's node id
+   * @return the builder
+   */
   protected LeaseManager.Builder builder(String nodeId) {
     return LeaseManager.builder()
         .store(store)
@@ -117,6 +137,12 @@ public abstract class LeaseManagerContract {
         .listener(events);
   }
 
+  /**
+   * A definition of a secret served by {@link #provider}.
+   *
+   * @param name the dynamic secret's name
+   * @return the definition's builder
+   */
   protected static DynamicSecret.Builder definition(String name) {
     return DynamicSecret.builder(name)
         .provider(RecordingProvider.TYPE, ProviderConfig.empty())
@@ -1288,7 +1314,11 @@ public abstract class LeaseManagerContract {
     return credentials.stream().map(ListedCredential::leaseId).collect(Collectors.toSet());
   }
 
-  /** A lease id in the engine's layout (UUID version 7) made at {@code when}. */
+  /**
+   * {@return a lease id in the engine's layout (UUID version 7) made at {@code when}}
+   *
+   * @param when when the lease expires
+   */
   protected static String leaseIdMadeAt(Instant when) {
     UUID random = UUID.randomUUID();
     long msb = (when.toEpochMilli() << 16) | 0x7000L | (random.getMostSignificantBits() & 0x0FFFL);
@@ -1310,6 +1340,9 @@ public abstract class LeaseManagerContract {
 
   /** Records lifecycle steps as "step leaseId" lines. */
   protected static final class RecordingListener implements LeaseListener {
+    /** A listener that has recorded nothing yet. */
+    protected RecordingListener() {}
+
     private final List<String> steps = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
 

@@ -110,6 +110,9 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class LeaseStoreContract {
 
+  /** For subclasses: each test class that checks a store extends this contract. */
+  protected LeaseStoreContract() {}
+
   /**
    * An ability of a store that {@link LeaseStoreContract} checks only if the store has it. See the
    * class documentation for what declaring one unsupported changes.

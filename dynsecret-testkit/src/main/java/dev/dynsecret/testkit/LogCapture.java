@@ -11,15 +11,20 @@ import org.slf4j.LoggerFactory;
  * reflection, so the testkit still works when logback is not on the classpath.
  */
 public interface LogCapture {
-  /** Every event captured so far, rendered as text (message, arguments, MDC, stack traces). */
+  /**
+   * {@return every event captured so far, rendered as text (message, arguments, MDC, stack traces)}
+   */
   List<String> events();
 
   /** Stops capturing and restores the logging configuration. */
   void stop();
 
   /**
-   * A running capture if logback-classic is the SLF4J backend, else empty. Loggers of {@code
+   * {@return a running capture if logback-classic is the SLF4J backend, else empty} Loggers of
+   * {@code
    * dev.dynsecret} and of {@code debugPackages} log at every level while it runs.
+   *
+   * @param debugPackages the packages whose loggers to set to the lowest level while capturing
    */
   static Optional<LogCapture> startIfLogback(String... debugPackages) {
     if (!LoggerFactory.getILoggerFactory().getClass().getName()

@@ -30,7 +30,7 @@ final class LogbackCapture implements LogCapture {
     for (String name : debugPackages) {
       Logger logger = root.getLoggerContext().getLogger(name);
       previousLevels.put(logger, logger.getLevel());
-      logger.setLevel(Level.ALL);
+      logger.setLevel(Level.TRACE); // the lowest level (ALL is deprecated)
     }
     for (Logger logger : root.getLoggerContext().getLoggerList()) {
       if (!logger.isAdditive()) { // its events never reach the root's appenders

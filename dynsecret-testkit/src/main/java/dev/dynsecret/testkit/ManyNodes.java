@@ -25,6 +25,7 @@ public final class ManyNodes {
    * Starts every manager's {@link LeaseManager#processDue()} at the same instant, each on its own
    * thread, and waits for all of them (two minutes at most).
    *
+   * @param managers the managers
    * @return how many leases each manager worked, in the order given
    */
   public static List<Integer> processDueAtOnce(List<LeaseManager> managers) {
@@ -43,6 +44,10 @@ public final class ManyNodes {
    * Creates {@code count} leases of {@code secretName} through {@code manager} from {@code
    * threads} threads at once ({@code count} must divide evenly among them).
    *
+   * @param manager the manager to create the leases with
+   * @param secretName the dynamic secret's name
+   * @param count how many leases to create
+   * @param threads how many threads create them
    * @return the ids of the leases created
    */
   public static List<String> createLeases(
@@ -71,6 +76,8 @@ public final class ManyNodes {
    * Starts every task at the same instant, each on its own thread, and waits for all of them (two
    * minutes at most).
    *
+   * @param tasks the tasks
+   * @param <T> what each task returns
    * @return their results, in the order given
    */
   public static <T> List<T> atOnce(List<Callable<T>> tasks) {

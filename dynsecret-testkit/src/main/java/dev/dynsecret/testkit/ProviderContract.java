@@ -106,6 +106,9 @@ import org.junit.jupiter.api.function.Executable;
  * engine.
  */
 public abstract class ProviderContract {
+
+  /** For subclasses: each test class that checks a provider extends this contract. */
+  protected ProviderContract() {}
   /** Secret values shorter than this are not searched for: they would match by chance. */
   protected static final int MIN_SEARCHED_LENGTH = 8;
 

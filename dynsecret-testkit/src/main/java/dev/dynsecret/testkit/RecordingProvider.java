@@ -72,7 +72,11 @@ public final class RecordingProvider implements DynamicSecretProvider {
     this(TYPE);
   }
 
-  /** A provider of the given type, to stand in for a real one. */
+  /**
+   * A provider of the given type, to stand in for a real one.
+   *
+   * @param type the provider type it claims
+   */
   public RecordingProvider(String type) {
     this.type = type;
   }
@@ -182,7 +186,13 @@ public final class RecordingProvider implements DynamicSecretProvider {
 
   // ------------------------------------------------------------------ failing on demand
 
-  /** The next {@code times} creates throw what {@code failure} supplies. */
+  /**
+   * The next {@code times} creates throw what {@code failure} supplies.
+   *
+   * @param times how many calls fail
+   * @param failure what to throw
+   * @return this builder
+   */
   public RecordingProvider failNextCreates(int times, Supplier<RuntimeException> failure) {
     synchronized (createFailures) {
       for (int i = 0; i < times; i++) {
@@ -192,7 +202,13 @@ public final class RecordingProvider implements DynamicSecretProvider {
     return this;
   }
 
-  /** The next {@code times} revokes throw what {@code failure} supplies. */
+  /**
+   * The next {@code times} revokes throw what {@code failure} supplies.
+   *
+   * @param times how many calls fail
+   * @param failure what to throw
+   * @return this builder
+   */
   public RecordingProvider failNextRevokes(int times, Supplier<RuntimeException> failure) {
     synchronized (revokeFailures) {
       for (int i = 0; i < times; i++) {
@@ -202,7 +218,12 @@ public final class RecordingProvider implements DynamicSecretProvider {
     return this;
   }
 
-  /** Every revoke throws what {@code failure} supplies, until called with null. */
+  /**
+   * Every revoke throws what {@code failure} supplies, until called with null.
+   *
+   * @param failure what to throw
+   * @return this builder
+   */
   public RecordingProvider failAllRevokes(Supplier<RuntimeException> failure) {
     this.revokeAlwaysFails = failure;
     return this;
@@ -212,6 +233,11 @@ public final class RecordingProvider implements DynamicSecretProvider {
    * From now on each revoke fails with probability {@code share}, throwing what {@code failure}
    * supplies, drawn from a {@link Random} seeded with {@code seed}; a share of 0 turns it off.
    * Queued failures ({@link #failNextRevokes}) come first.
+   *
+   * @param share the probability of a failure, from 0 to 1
+   * @param seed the seed of the random choice, so that a run can be repeated
+   * @param failure what to throw
+   * @return this builder
    */
   public RecordingProvider failRevokesAtRate(double share, long seed,
       Supplier<RuntimeException> failure) {
@@ -226,6 +252,7 @@ public final class RecordingProvider implements DynamicSecretProvider {
    * Makes a credential named {@code dynsecret-<leaseId>} without any lease, as a create whose
    * lease was lost would leave behind; for testing the orphan sweep.
    *
+   * @param leaseId the lease's id
    * @return the credential's external id
    */
   public String plantCredential(String leaseId) {
@@ -238,19 +265,31 @@ public final class RecordingProvider implements DynamicSecretProvider {
    * Deletes the lease's credential without the library knowing, as an administrator deleting it
    * by hand would; for testing that the sweep reports the lease.
    *
+   * @param leaseId the lease's id
    * @return whether there was such a credential
    */
   public boolean deleteBehindTheLibrarysBack(String leaseId) {
     return liveByName.remove("dynsecret-" + leaseId) != null;
   }
 
-  /** Whether connections offer listing (default) or, like a provider without it, do not. */
+  /**
+   * Whether connections offer listing (default) or, like a provider without it, do not.
+   *
+   * @param supported whether connections offer listing (default) or, like a provider without it, do
+   *     not
+   * @return this builder
+   */
   public RecordingProvider supportListing(boolean supported) {
     this.listingSupported = supported;
     return this;
   }
 
-  /** Verify throws what {@code failure} supplies, until called with null. */
+  /**
+   * Verify throws what {@code failure} supplies, until called with null.
+   *
+   * @param failure what to throw
+   * @return this builder
+   */
   public RecordingProvider failVerify(Supplier<RuntimeException> failure) {
     this.verifyFails = failure;
     return this;
@@ -259,6 +298,9 @@ public final class RecordingProvider implements DynamicSecretProvider {
   /**
    * The next {@code times} creates make the credential but then throw a transient failure, as if
    * the answer was lost on the way back: the case reconciliation exists for.
+   *
+   * @param times how many calls fail
+   * @return this builder
    */
   public RecordingProvider loseNextCreateAnswers(int times) {
     lostAnswers.addAndGet(times);
@@ -268,6 +310,9 @@ public final class RecordingProvider implements DynamicSecretProvider {
   /**
    * Runs {@code hook} inside every create, after the credential is made and before the answer is
    * returned; a hook that throws an {@link Error} simulates a process dying at that point.
+   *
+   * @param hook what to run, given the lease being created
+   * @return this builder
    */
   public RecordingProvider onCreate(Consumer<Lease> hook) {
     this.onCreate = hook;
@@ -276,78 +321,99 @@ public final class RecordingProvider implements DynamicSecretProvider {
 
   // ------------------------------------------------------------------ what happened
 
-  /** How many times create was called. */
+  /** {@return how many times create was called} */
   public int createCalls() {
     return createCalls.get();
   }
 
-  /** How many times revoke was called for the lease. */
+  /**
+   * {@return how many times revoke was called for the lease}
+   *
+   * @param leaseId the lease's id
+   */
   public int revokeCalls(String leaseId) {
     AtomicInteger calls = revokeCalls.get(leaseId);
     return calls == null ? 0 : calls.get();
   }
 
-  /** Revoke calls per lease id. */
+  /**
+   * Revoke calls per lease id.
+   *
+   * @return the count of revoke calls, by lease id
+   */
   public Map<String, Integer> revokeCallsByLease() {
     Map<String, Integer> copy = new java.util.HashMap<>();
     revokeCalls.forEach((id, n) -> copy.put(id, n.get()));
     return copy;
   }
 
-  /** How many times revoke was called in all. */
+  /** {@return how many times revoke was called in all} */
   public int totalRevokeCalls() {
     return revokeCalls.values().stream().mapToInt(AtomicInteger::get).sum();
   }
 
-  /** How many revoke calls for the lease succeeded (the credential was deleted or already gone). */
+  /**
+   * {@return how many revoke calls for the lease succeeded (the credential was deleted or already
+   * gone)}
+   *
+   * @param leaseId the lease's id
+   */
   public int successfulRevokeCalls(String leaseId) {
     AtomicInteger calls = successfulRevokes.get(leaseId);
     return calls == null ? 0 : calls.get();
   }
 
-  /** Successful revoke calls per lease id. */
+  /**
+   * Successful revoke calls per lease id.
+   *
+   * @return the count of successful revoke calls, by lease id
+   */
   public Map<String, Integer> successfulRevokeCallsByLease() {
     Map<String, Integer> copy = new java.util.HashMap<>();
     successfulRevokes.forEach((id, n) -> copy.put(id, n.get()));
     return copy;
   }
 
-  /** How many revokes failed through {@link #failRevokesAtRate}. */
+  /** {@return how many revokes failed through {@link #failRevokesAtRate}} */
   public int injectedRevokeFailures() {
     return injectedRevokeFailures.get();
   }
 
-  /** How many times list was called (and supported). */
+  /** {@return how many times list was called (and supported)} */
   public int listCalls() {
     return listCalls.get();
   }
 
-  /** How many times find was called. */
+  /** {@return how many times find was called} */
   public int findCalls() {
     return findCalls.get();
   }
 
-  /** How many times verify was called. */
+  /** {@return how many times verify was called} */
   public int verifyCalls() {
     return verifyCalls.get();
   }
 
-  /** The expiries passed to renew, in order. */
+  /** {@return the expiries passed to renew, in order} */
   public List<Instant> renewals() {
     return new ArrayList<>(renewals);
   }
 
-  /** Names of credentials that exist now ({@code dynsecret-<lease id>}). */
+  /** {@return names of credentials that exist now ({@code dynsecret-<lease id>})} */
   public Set<String> liveCredentials() {
     return Set.copyOf(liveByName.keySet());
   }
 
-  /** Whether the lease's credential exists now. */
+  /**
+   * {@return whether the lease's credential exists now}
+   *
+   * @param leaseId the lease's id
+   */
   public boolean isLive(String leaseId) {
     return liveByName.containsKey("dynsecret-" + leaseId);
   }
 
-  /** Every client secret this provider handed out, to search logs for. */
+  /** {@return every client secret this provider handed out, to search logs for} */
   public List<Secret> issuedSecrets() {
     return List.copyOf(issuedSecrets);
   }

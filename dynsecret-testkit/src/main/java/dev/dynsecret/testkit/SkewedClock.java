@@ -24,17 +24,26 @@ public final class SkewedClock extends Clock {
     this.zone = zone;
   }
 
-  /** The system clock, off by {@code offset} (positive: ahead). */
+  /**
+   * {@return the system clock, off by {@code offset} (positive: ahead)}
+   *
+   * @param offset how far off the clock is
+   */
   public static SkewedClock by(Duration offset) {
     return new SkewedClock(Clock.systemUTC(), new AtomicReference<>(offset), ZoneOffset.UTC);
   }
 
-  /** Moves the clock by {@code step} at once (negative: back); returns the new offset. */
+  /**
+   * Moves the clock by {@code step} at once (negative: back); returns the new offset.
+   *
+   * @param step how far to move the clock
+   * @return the clock's new offset from the underlying clock
+   */
   public Duration jump(Duration step) {
     return offset.updateAndGet(o -> o.plus(step));
   }
 
-  /** How far this clock is from the system clock now. */
+  /** {@return how far this clock is from the system clock now} */
   public Duration offset() {
     return offset.get();
   }

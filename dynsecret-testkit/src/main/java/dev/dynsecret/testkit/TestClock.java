@@ -20,22 +20,37 @@ public final class TestClock extends Clock {
     this.zone = zone;
   }
 
-  /** A clock standing at {@code start}, in UTC. */
+  /**
+   * {@return a clock standing at {@code start}, in UTC}
+   *
+   * @param start the starting time
+   */
   public static TestClock at(Instant start) {
     return new TestClock(new AtomicReference<>(start), ZoneOffset.UTC);
   }
 
-  /** A clock standing at 2030-01-01T00:00:00Z, a fixed point so test output is repeatable. */
+  /**
+   * {@return a clock standing at 2030-01-01T00:00:00Z, a fixed point so test output is repeatable}
+   */
   public static TestClock standard() {
     return at(Instant.parse("2030-01-01T00:00:00Z"));
   }
 
-  /** Moves the clock forward (or back, for a negative duration) and returns the new time. */
+  /**
+   * Moves the clock forward (or back, for a negative duration) and returns the new time.
+   *
+   * @param duration how far to move the clock
+   * @return the new time
+   */
   public Instant advance(Duration duration) {
     return now.updateAndGet(t -> t.plus(duration));
   }
 
-  /** Sets the clock to {@code instant}. */
+  /**
+   * Sets the clock to {@code instant}.
+   *
+   * @param instant the new time
+   */
   public void set(Instant instant) {
     now.set(instant);
   }

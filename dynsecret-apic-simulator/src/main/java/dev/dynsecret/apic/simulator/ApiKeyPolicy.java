@@ -20,6 +20,10 @@ public record ApiKeyPolicy(boolean reusable, Duration timeout) {
   /**
    * Checks the timeout.
    *
+   * @param reusable whether the key can be exchanged more than once; if not, a second exchange is
+   *     rejected
+   * @param timeout how long after its creation the key stops working; {@link Duration#ZERO} means
+   *     never, as in IBM's settings
    * @throws IllegalArgumentException if {@code timeout} is negative
    */
   public ApiKeyPolicy {
@@ -29,19 +33,20 @@ public record ApiKeyPolicy(boolean reusable, Duration timeout) {
     }
   }
 
-  /** A key that can be exchanged any number of times and never times out (the default). */
+  /** {@return a key that can be exchanged any number of times and never times out (the default)} */
   public static ApiKeyPolicy multiUse() {
     return new ApiKeyPolicy(true, Duration.ZERO);
   }
 
-  /** A key whose second exchange is rejected. */
+  /** {@return a key whose second exchange is rejected} */
   public static ApiKeyPolicy singleUse() {
     return new ApiKeyPolicy(false, Duration.ZERO);
   }
 
   /**
-   * A multi-use key rejected once {@code timeout} has passed since its creation.
+   * {@return a multi-use key rejected once {@code timeout} has passed since its creation}
    *
+   * @param timeout how long after its creation the key is accepted, or null for ever
    * @throws IllegalArgumentException if {@code timeout} is zero or negative
    */
   public static ApiKeyPolicy expiresAfter(Duration timeout) {

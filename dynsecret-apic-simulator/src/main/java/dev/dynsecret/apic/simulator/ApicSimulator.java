@@ -76,32 +76,37 @@ public final class ApicSimulator implements AutoCloseable {
     this.faults = new Faults(core.faults(), core.rateLimiter());
   }
 
-  /** A builder for a simulator; {@code builder().start()} gives one with every default. */
+  /** {@return a builder for a simulator; {@code builder().start()} gives one with every default} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The platform API URL to configure clients with, e.g. {@code http://127.0.0.1:53121}. */
+  /**
+   * {@return the platform API URL to configure clients with, e.g. {@code http://127.0.0.1:53121}}
+   */
   public String baseUrl() {
     return core.baseUrl();
   }
 
-  /** Whether the simulator serves HTTPS (see {@link Builder#https()}). */
+  /** {@return whether the simulator serves HTTPS (see {@link Builder#https()})} */
   public boolean isHttps() {
     return core.tls() != null;
   }
 
-  /** The primary API key, accepted by {@code POST /api/token} under the builder's key policy. */
+  /**
+   * {@return the primary API key, accepted by {@code POST /api/token} under the builder's key
+   * policy}
+   */
   public Secret apiKey() {
     return config.apiKey();
   }
 
-  /** The toolkit client id the token call must send as {@code client_id}. */
+  /** {@return the toolkit client id the token call must send as {@code client_id}} */
   public String clientId() {
     return config.clientId();
   }
 
-  /** The toolkit client secret the token call must send as {@code client_secret}. */
+  /** {@return the toolkit client secret the token call must send as {@code client_secret}} */
   public Secret clientSecret() {
     return config.clientSecret();
   }
@@ -109,6 +114,9 @@ public final class ApicSimulator implements AutoCloseable {
   /**
    * Creates another API key, valid from now under {@code policy}, alongside the primary one (for
    * example a fresh single-use key). Added keys are removed by {@link #reset()}.
+   *
+   * @param policy how the new key may be used
+   * @return the new key's value
    */
   public Secret addApiKey(ApiKeyPolicy policy) {
     return core.auth().addApiKey(Objects.requireNonNull(policy, "policy"));
@@ -119,16 +127,21 @@ public final class ApicSimulator implements AutoCloseable {
     core.auth().invalidateTokens();
   }
 
-  /** The seeded org, catalog, consumer org and application; their ids survive {@link #reset()}. */
+  /**
+   * {@return the seeded org, catalog, consumer org and application; their ids survive {@link
+   * #reset()}}
+   */
   public Seed seed() {
     return core.platform().seed();
   }
 
   /**
-   * The configuration of an {@code ibm-api-connect} dynamic secret that reaches this simulator's
-   * seeded application: URL, API key, toolkit client ID and secret, org, catalog and app (the keys
-   * {@code dev.dynsecret.apic.ApiConnectKeys} documents; the simulator does not depend on that
-   * module). A builder, so a test can add or change keys, such as {@code requestTimeout}.
+   * {@return the configuration of an {@code ibm-api-connect} dynamic secret that reaches this
+   * simulator's seeded application: URL, API key, toolkit client ID and secret, org, catalog and
+   * app
+   * (the keys {@code dev.dynsecret.apic.ApiConnectKeys} documents; the simulator does not depend on
+   * that
+   * module)} A builder, so a test can add or change keys, such as {@code requestTimeout}.
    */
   public ProviderConfig.Builder providerConfig() {
     Seed seed = seed();
@@ -145,6 +158,8 @@ public final class ApicSimulator implements AutoCloseable {
   /**
    * Adds a consumer org to the seeded catalog.
    *
+   * @param name the new consumer org's name
+   * @return the new consumer org
    * @throws IllegalArgumentException if the name is blank, holds '/', or is taken
    */
   public EntityRef addConsumerOrg(String name) {
@@ -156,6 +171,7 @@ public final class ApicSimulator implements AutoCloseable {
    *
    * @param consumerOrg the owning consumer org's name or id
    * @param name the new application's name
+   * @return the new application
    * @throws IllegalArgumentException if the consumer org is unknown or the name is blank, holds
    *     '/', or is taken in that consumer org
    */
@@ -174,44 +190,55 @@ public final class ApicSimulator implements AutoCloseable {
     return core.platform().removeApp(consumerOrg, app);
   }
 
-  /** Runtime control of latency and faults. */
+  /** {@return runtime control of latency and faults} */
   public Faults faults() {
     return faults;
   }
 
-  /** Requests of {@code kind} received since start or {@link #reset()}, faulted ones included. */
+  /**
+   * {@return requests of {@code kind} received since start or {@link #reset()}, faulted ones
+   * included}
+   *
+   * @param kind the kind of request to count
+   */
   public long requestCount(RequestKind kind) {
     return core.counters().count(Objects.requireNonNull(kind, "kind"));
   }
 
-  /** All requests received since start or {@link #reset()}. */
+  /** {@return all requests received since start or {@link #reset()}} */
   public long requestCount() {
     return core.counters().total();
   }
 
   /**
-   * Requests answered {@code 429} by the {@linkplain Faults#rateLimit(double, int) rate limit}
-   * since start or {@link #reset()} (injected {@code 429} faults are not among them; see {@link
-   * #responseCount(int)}). Divide by {@link #requestCount()} for the share throttled.
+   * {@return requests answered {@code 429} by the {@linkplain Faults#rateLimit(double, int) rate
+   * limit} since start or {@link #reset()}} Injected {@code 429} faults are not among them; see
+   * {@link #responseCount(int)}. Divide by {@link #requestCount()} for the share throttled.
    */
   public long rateLimitedCount() {
     return core.counters().rateLimited();
   }
 
-  /** Like {@link #rateLimitedCount()}, for requests of {@code kind} only. */
+  /**
+   * {@return like {@link #rateLimitedCount()}, for requests of {@code kind} only}
+   *
+   * @param kind the kind of request counted
+   */
   public long rateLimitedCount(RequestKind kind) {
     return core.counters().rateLimited(Objects.requireNonNull(kind, "kind"));
   }
 
   /**
-   * Platform API answers sent with {@code status} since start or {@link #reset()}: served
-   * requests, faults and rate-limit answers alike. Dropped and stalled requests sent none.
+   * {@return platform API answers sent with {@code status} since start or {@link #reset()}}
+   * Served requests, faults and rate-limit answers alike; dropped and stalled requests sent none.
+   *
+   * @param status the HTTP status counted
    */
   public long responseCount(int status) {
     return core.counters().answered(status);
   }
 
-  /** A snapshot of {@link #requestCount(RequestKind)} for every kind. */
+  /** {@return a snapshot of {@link #requestCount(RequestKind)} for every kind} */
   public Map<RequestKind, Long> requestCounts() {
     return core.counters().snapshot();
   }
@@ -220,6 +247,9 @@ public final class ApicSimulator implements AutoCloseable {
    * Waits until at least {@code atLeast} requests of {@code kind} have arrived, for example to
    * know a stalled request has reached the server.
    *
+   * @param kind the kind of request to count
+   * @param atLeast how many requests to wait for
+   * @param timeout how long to wait at most
    * @return false if {@code timeout} passed first
    * @throws InterruptedException if the waiting thread is interrupted
    */
@@ -228,27 +258,29 @@ public final class ApicSimulator implements AutoCloseable {
     return core.counters().await(Objects.requireNonNull(kind, "kind"), atLeast, timeout);
   }
 
-  /** Every credential that exists now, in creation order per application. */
+  /** {@return every credential that exists now, in creation order per application} */
   public List<LiveCredential> liveCredentials() {
     return core.platform().liveCredentials();
   }
 
-  /** How many credentials exist now, over all applications. */
+  /** {@return how many credentials exist now, over all applications} */
   public int liveCredentialCount() {
     return liveCredentials().size();
   }
 
   /**
-   * Names of the credentials that exist now on applications with this name or id (in any consumer
-   * org), in creation order.
+   * {@return names of the credentials that exist now on applications with this name or id (in any
+   * consumer org), in creation order}
+   *
+   * @param app the application's name
    */
   public List<String> liveCredentialNames(String app) {
     return core.platform().liveCredentialNames(Objects.requireNonNull(app, "app"));
   }
 
   /**
-   * The URL of the simulated API gateway for the seeded catalog, {@code
-   * <baseUrl>/gateway/<org>/<catalog>}; append any API path, e.g. {@code /hello}. It answers 200
+   * {@return the URL of the simulated API gateway for the seeded catalog, {@code
+   * <baseUrl>/gateway/<org>/<catalog>}; append any API path, e.g. {@code /hello}} It answers 200
    * only to requests whose {@code X-IBM-Client-Id} and {@code X-IBM-Client-Secret} headers name a
    * credential that exists now (see {@link #isValidAppCredential}), and 401 to any other, as the
    * real gateway does for an API secured by client ID and secret; an unknown org or catalog is a
@@ -260,12 +292,22 @@ public final class ApicSimulator implements AutoCloseable {
     return baseUrl() + "/gateway/" + seed.org().name() + "/" + seed.catalog().name();
   }
 
-  /** Gateway requests answered 200 (accepted) or 401 (rejected) since start. */
+  /**
+   * Gateway requests answered 200 (accepted) or 401 (rejected) since start.
+   *
+   * @param accepted true to count accepted requests, false to count rejected ones
+   * @return how many gateway requests were answered so
+   */
   public long gatewayRequestCount(boolean accepted) {
     return accepted ? core.gateway().accepted() : core.gateway().rejected();
   }
 
-  /** Whether a credential with this client id exists and has this client secret. */
+  /**
+   * {@return whether a credential with this client id exists and has this client secret}
+   *
+   * @param clientId the client id
+   * @param clientSecret the client secret
+   */
   public boolean isValidAppCredential(String clientId, Secret clientSecret) {
     Objects.requireNonNull(clientId, "clientId");
     Objects.requireNonNull(clientSecret, "clientSecret");
@@ -273,8 +315,8 @@ public final class ApicSimulator implements AutoCloseable {
   }
 
   /**
-   * An {@link SSLContext} trusting the simulator's self-signed certificate, for
-   * {@code HttpClient.newBuilder().sslContext(...)}.
+   * {@return an {@link SSLContext} trusting the simulator's self-signed certificate, for
+   * {@code HttpClient.newBuilder().sslContext(...)}}
    *
    * @throws IllegalStateException if the simulator serves plain HTTP
    */
@@ -283,8 +325,9 @@ public final class ApicSimulator implements AutoCloseable {
   }
 
   /**
-   * The simulator's self-signed certificate (CN=localhost, SAN localhost and 127.0.0.1), for
-   * clients that build their own trust store.
+   * {@return the simulator's self-signed certificate (CN=localhost, SAN localhost and 127.0.0.1),
+   * for
+   * clients that build their own trust store}
    *
    * @throws IllegalStateException if the simulator serves plain HTTP
    */
@@ -353,7 +396,12 @@ public final class ApicSimulator implements AutoCloseable {
 
     private Builder() {}
 
-    /** The clock for token expiry, API key time-outs and timestamps; default system UTC. */
+    /**
+     * The clock for token expiry, API key time-outs and timestamps; default system UTC.
+     *
+     * @param clock the clock for token expiry, API key time-outs and timestamps; default system UTC
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -363,6 +411,8 @@ public final class ApicSimulator implements AutoCloseable {
      * How long an access token is valid; reported as {@code expires_in}. Default 8 hours, as on
      * every platform example.
      *
+     * @param ttl how long an access token is valid; reported as {@code expires_in}
+     * @return this builder
      * @throws IllegalArgumentException if shorter than one second
      */
     public Builder tokenTtl(Duration ttl) {
@@ -374,19 +424,35 @@ public final class ApicSimulator implements AutoCloseable {
       return this;
     }
 
-    /** The primary API key's value; default random. */
+    /**
+     * The primary API key's value; default random.
+     *
+     * @param apiKey the primary API key's value; default random
+     * @return this builder
+     */
     public Builder apiKey(Secret apiKey) {
       this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
       return this;
     }
 
-    /** The primary API key's policy; default {@link ApiKeyPolicy#multiUse()}. */
+    /**
+     * The primary API key's policy; default {@link ApiKeyPolicy#multiUse()}.
+     *
+     * @param policy how the new key may be used
+     * @return this builder
+     */
     public Builder apiKeyPolicy(ApiKeyPolicy policy) {
       this.apiKeyPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
-    /** The toolkit client credentials the token call must send; default random. */
+    /**
+     * The toolkit client credentials the token call must send; default random.
+     *
+     * @param clientId the client id
+     * @param clientSecret the client secret
+     * @return this builder
+     */
     public Builder toolkitClient(String clientId, Secret clientSecret) {
       Objects.requireNonNull(clientId, "clientId");
       if (clientId.isBlank()) {
@@ -401,6 +467,11 @@ public final class ApicSimulator implements AutoCloseable {
      * Names of the seeded entities; defaults {@code dynsecret-org}, {@code sandbox},
      * {@code dynsecret-consumers}, {@code dynsecret-app}.
      *
+     * @param org the provider organization's name
+     * @param catalog the catalog's name
+     * @param consumerOrg the consumer organization's name
+     * @param app the application's name
+     * @return this builder
      * @throws IllegalArgumentException if a name is blank or holds '/'
      */
     public Builder seed(String org, String catalog, String consumerOrg, String app) {
@@ -415,6 +486,9 @@ public final class ApicSimulator implements AutoCloseable {
      * The most results one list page holds, and the page size when {@code limit} is absent;
      * larger limits are clamped to it. Default 10, small so clients must page.
      *
+     * @param maxPageSize the most results one list page holds, and the page size when {@code limit}
+     *     is absent; larger limits are clamped to it
+     * @return this builder
      * @throws IllegalArgumentException if below 1
      */
     public Builder maxPageSize(int maxPageSize) {
@@ -428,6 +502,8 @@ public final class ApicSimulator implements AutoCloseable {
     /**
      * The status of a successful create: 201 (default) or 200.
      *
+     * @param status the status of a successful create: 201 (default) or 200
+     * @return this builder
      * @throws IllegalArgumentException for any other status
      */
     public Builder createStatus(int status) {
@@ -439,6 +515,9 @@ public final class ApicSimulator implements AutoCloseable {
      * The status of a successful delete: 200 with the deleted credential (default) or 204 with no
      * body.
      *
+     * @param status the status of a successful delete: 200 with the deleted credential (default) or
+     *     204 with no body
+     * @return this builder
      * @throws IllegalArgumentException for any other status
      */
     public Builder deleteStatus(int status) {
@@ -450,6 +529,9 @@ public final class ApicSimulator implements AutoCloseable {
      * The status when a credential name (or chosen client id) is already taken: 409 (default) or
      * 400; the message says "already exists" either way.
      *
+     * @param status the status when a credential name (or chosen client id) is already taken: 409
+     *     (default) or 400; the message says "already exists" either way
+     * @return this builder
      * @throws IllegalArgumentException for any other status
      */
     public Builder duplicateNameStatus(int status) {
@@ -457,7 +539,12 @@ public final class ApicSimulator implements AutoCloseable {
       return this;
     }
 
-    /** The seed of the random draws behind {@link Faults#errorRate}; default 42. */
+    /**
+     * The seed of the random draws behind {@link Faults#errorRate}; default 42.
+     *
+     * @param seed the seed of the random draws behind {@link Faults#errorRate}; default 42
+     * @return this builder
+     */
     public Builder faultSeed(long seed) {
       this.faultSeed = seed;
       return this;
@@ -467,6 +554,9 @@ public final class ApicSimulator implements AutoCloseable {
      * How long a {@link Fault#stall()} holds a request, in real time, before the server drops
      * the connection; default 30 seconds. Closing the simulator ends stalls at once.
      *
+     * @param maxStall how long a {@link Fault#stall()} holds a request, in real time, before the
+     *     server drops the connection; default 30 seconds
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxStall(Duration maxStall) {
@@ -501,6 +591,8 @@ public final class ApicSimulator implements AutoCloseable {
     /**
      * Serve HTTPS with the bundled self-signed certificate; clients trust it through
      * {@link ApicSimulator#sslContext()}. Default plain HTTP.
+     *
+     * @return this builder
      */
     public Builder https() {
       this.https = true;
@@ -510,6 +602,8 @@ public final class ApicSimulator implements AutoCloseable {
     /**
      * The port to bind on 127.0.0.1; default 0, an ephemeral port.
      *
+     * @param port the port to bind on 127.0.0.1; default 0, an ephemeral port
+     * @return this builder
      * @throws IllegalArgumentException if outside 0..65535
      */
     public Builder port(int port) {
@@ -523,6 +617,8 @@ public final class ApicSimulator implements AutoCloseable {
     /**
      * Worker threads serving requests; default 32. Stalled and delayed requests each hold one.
      *
+     * @param threads the number of worker threads, 1 or more
+     * @return this builder
      * @throws IllegalArgumentException if below 1
      */
     public Builder threads(int threads) {
@@ -536,6 +632,7 @@ public final class ApicSimulator implements AutoCloseable {
     /**
      * Binds and starts the simulator.
      *
+     * @return the running simulator; close it to stop it
      * @throws java.io.UncheckedIOException if the port cannot be bound
      */
     public ApicSimulator start() {

@@ -10,7 +10,12 @@ import java.util.Objects;
  * @param name the entity's name
  */
 public record EntityRef(String id, String name) {
-  /** Checks both parts are present. */
+  /**
+   * Checks both parts are present.
+   *
+   * @param id the entity's id, a UUID as the real platform uses
+   * @param name the entity's name
+   */
   public EntityRef {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(name, "name");

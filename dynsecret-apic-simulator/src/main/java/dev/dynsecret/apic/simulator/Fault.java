@@ -53,6 +53,12 @@ public record Fault(
   /**
    * Checks the parts fit together.
    *
+   * @param type what goes wrong
+   * @param status for {@link Type#RESPOND}, the HTTP status sent; 0 otherwise
+   * @param body for {@link Type#RESPOND}, the kind of body sent with {@code status}
+   * @param retryAfter for {@link Type#RESPOND}, the {@code Retry-After} header value, or null for
+   *     none
+   * @param processedFirst whether the request takes effect before the fault spoils its answer
    * @throws IllegalArgumentException naming the part and the rule it broke
    */
   public Fault {
@@ -77,38 +83,47 @@ public record Fault(
   }
 
   /**
-   * An answer with {@code status} and a body of kind {@code body}, without serving the request.
+   * {@return an answer with {@code status} and a body of kind {@code body}, without serving the
+   * request}
    *
+   * @param status the HTTP status to send
+   * @param body the kind of body to send
    * @throws IllegalArgumentException if {@code status} is not an HTTP status
    */
   public static Fault status(int status, BodyKind body) {
     return new Fault(Type.RESPOND, status, body, null, false);
   }
 
-  /** {@code 429 Too Many Requests} with a JSON body and a {@code Retry-After} header in seconds. */
+  /**
+   * {@code 429 Too Many Requests} with a JSON body and a {@code Retry-After} header in seconds.
+   *
+   * @param retryAfter the wait the answer asks for
+   * @return the fault
+   */
   public static Fault tooManyRequests(Duration retryAfter) {
     Objects.requireNonNull(retryAfter, "retryAfter");
     return new Fault(Type.RESPOND, 429, BodyKind.JSON, retryAfter, false);
   }
 
-  /** The connection closed without any answer. */
+  /** {@return the connection closed without any answer} */
   public static Fault dropConnection() {
     return new Fault(Type.DROP_CONNECTION, 0, null, null, false);
   }
 
-  /** The request served, then its JSON body truncated to invalid JSON. */
+  /** {@return the request served, then its JSON body truncated to invalid JSON} */
   public static Fault truncatedBody() {
     return new Fault(Type.TRUNCATE_BODY, 0, null, null, true);
   }
 
-  /** No answer until the client times out (bounded, see {@link Type#STALL}). */
+  /** {@return no answer until the client times out (bounded, see {@link Type#STALL})} */
   public static Fault stall() {
     return new Fault(Type.STALL, 0, null, null, false);
   }
 
   /**
-   * This fault with a {@code Retry-After} header, in whole seconds rounded up.
+   * {@return this fault with a {@code Retry-After} header, in whole seconds rounded up}
    *
+   * @param retryAfter the wait the answer asks for
    * @throws IllegalArgumentException if this is not a {@link Type#RESPOND} fault
    */
   public Fault withRetryAfter(Duration retryAfter) {
@@ -119,7 +134,7 @@ public record Fault(
     return new Fault(type, status, body, retryAfter, processedFirst);
   }
 
-  /** This fault, applied after the request has taken effect instead of in its place. */
+  /** {@return this fault, applied after the request has taken effect instead of in its place} */
   public Fault afterProcessing() {
     return new Fault(type, status, body, retryAfter, true);
   }

@@ -79,6 +79,7 @@ public final class Faults {
    * Delays every request by {@code perRequest} of real time before it is served (or faulted);
    * {@link Duration#ZERO} turns the delay off. Closing the simulator cuts delays short.
    *
+   * @param perRequest the delay per request; {@link java.time.Duration#ZERO} for none
    * @return this, for chaining
    * @throws IllegalArgumentException if {@code perRequest} is negative
    */
@@ -91,7 +92,7 @@ public final class Faults {
     return this;
   }
 
-  /** The current per-request delay. */
+  /** {@return the current per-request delay} */
   public Duration latency() {
     return injector.latency();
   }
@@ -176,12 +177,12 @@ public final class Faults {
     return this;
   }
 
-  /** How many scheduled ({@link #failNext}) failures are still to come. */
+  /** {@return how many scheduled ({@link #failNext}) failures are still to come} */
   public int pending() {
     return injector.pendingFailNext();
   }
 
-  /** How many faults have been injected since start or {@link ApicSimulator#reset()}. */
+  /** {@return how many faults have been injected since start or {@link ApicSimulator#reset()}} */
   public long injected() {
     return injector.injected();
   }

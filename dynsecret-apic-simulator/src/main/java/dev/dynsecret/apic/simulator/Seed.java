@@ -14,7 +14,14 @@ import java.util.Objects;
  * @param app the application owned by {@code consumerOrg}
  */
 public record Seed(EntityRef org, EntityRef catalog, EntityRef consumerOrg, EntityRef app) {
-  /** Checks every part is present. */
+  /**
+   * Checks every part is present.
+   *
+   * @param org the provider organization
+   * @param catalog the catalog in {@code org}
+   * @param consumerOrg the consumer organization in {@code catalog}
+   * @param app the application owned by {@code consumerOrg}
+   */
   public Seed {
     Objects.requireNonNull(org, "org");
     Objects.requireNonNull(catalog, "catalog");
@@ -23,8 +30,8 @@ public record Seed(EntityRef org, EntityRef catalog, EntityRef consumerOrg, Enti
   }
 
   /**
-   * The credentials collection path of the seeded application, by names (URL-encoded):
-   * {@code /api/apps/{org}/{catalog}/{consumer-org}/{app}/credentials}.
+   * {@return the credentials collection path of the seeded application, by names (URL-encoded):
+   * {@code /api/apps/{org}/{catalog}/{consumer-org}/{app}/credentials}}
    */
   public String credentialsPath() {
     return "/api/apps/" + encode(org.name()) + "/" + encode(catalog.name()) + "/"

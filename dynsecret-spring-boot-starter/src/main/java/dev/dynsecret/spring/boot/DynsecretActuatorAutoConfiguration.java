@@ -27,6 +27,9 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(after = DynsecretAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "dynsecret.enabled", matchIfMissing = true)
 public class DynsecretActuatorAutoConfiguration {
+  /** Created by Spring Boot's auto-configuration. */
+  public DynsecretActuatorAutoConfiguration() {}
+
 
   /**
    * Property keys whose values are provider configuration: {@code

@@ -29,8 +29,17 @@ import org.springframework.core.io.ResourceLoader;
 @ConditionalOnBooleanProperty(name = "dynsecret.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(DynsecretProperties.class)
 public class DynsecretAutoConfiguration {
+  /** Created by Spring Boot's auto-configuration. */
+  public DynsecretAutoConfiguration() {}
 
-  /** The store {@code dynsecret.store.type} names. */
+
+  /**
+   * {@return the store {@code dynsecret.store.type} names}
+   *
+   * @param properties the {@code dynsecret.*} properties
+   * @param dataSource the application's data source, if any
+   * @param resourceLoader the application's resource loader, for its class loader
+   */
   @Bean
   @ConditionalOnMissingBean
   public LeaseStore dynsecretLeaseStore(DynsecretProperties properties,
@@ -39,7 +48,17 @@ public class DynsecretAutoConfiguration {
         resourceLoader.getClassLoader());
   }
 
-  /** The manager, with every configured secret registered. */
+  /**
+   * {@return the manager, with every configured secret registered}
+   *
+   * @param properties the {@code dynsecret.*} properties
+   * @param store the lease store
+   * @param providers the provider beans
+   * @param listeners the listener beans
+   * @param customizers the customizer beans, applied in order
+   * @param metrics the metrics, when Micrometer is present
+   * @param resourceLoader the application's resource loader, for its class loader
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public LeaseManager dynsecretLeaseManager(DynsecretProperties properties, LeaseStore store,
@@ -51,7 +70,14 @@ public class DynsecretAutoConfiguration {
         metrics.getIfAvailable(), resourceLoader.getClassLoader());
   }
 
-  /** Starts the manager with the context, and closes it (revoking leases if so set) on shutdown. */
+  /**
+   * Starts the manager with the context, and closes it (revoking leases if so set) on shutdown.
+   *
+   * @param manager the lease manager
+   * @param store the lease store
+   * @param properties the {@code dynsecret.*} properties
+   * @return the lifecycle bean
+   */
   @Bean
   @ConditionalOnMissingBean
   public DynsecretLifecycle dynsecretLifecycle(LeaseManager manager, LeaseStore store,

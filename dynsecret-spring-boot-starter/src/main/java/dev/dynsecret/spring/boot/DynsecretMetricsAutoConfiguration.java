@@ -20,8 +20,15 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "dynsecret.enabled", matchIfMissing = true)
 public class DynsecretMetricsAutoConfiguration {
+  /** Created by Spring Boot's auto-configuration. */
+  public DynsecretMetricsAutoConfiguration() {}
 
-  /** The meters; see dynsecret-micrometer's README for their names. */
+
+  /**
+   * {@return the meters; see dynsecret-micrometer's README for their names}
+   *
+   * @param registry the application's meter registry
+   */
   @Bean
   @ConditionalOnMissingBean
   public DynsecretMetrics dynsecretMetrics(MeterRegistry registry) {

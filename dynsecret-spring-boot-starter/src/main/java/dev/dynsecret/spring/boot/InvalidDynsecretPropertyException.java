@@ -8,10 +8,14 @@ package dev.dynsecret.spring.boot;
 public class InvalidDynsecretPropertyException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The property that broke a rule. */
   private final String property;
+  /** The rule it broke. */
   private final String rule;
 
   /**
+   * With a message naming the property and the rule.
+   *
    * @param property the full property name, e.g. {@code dynsecret.secrets.orders-api.default-ttl}
    * @param rule what the value must satisfy, phrased to follow the property name
    * @param cause what revealed the problem, or null
@@ -22,12 +26,12 @@ public class InvalidDynsecretPropertyException extends RuntimeException {
     this.rule = rule;
   }
 
-  /** The full name of the property, e.g. {@code dynsecret.poll-interval}. */
+  /** {@return the full name of the property, e.g. {@code dynsecret.poll-interval}} */
   public String property() {
     return property;
   }
 
-  /** What the value must satisfy. */
+  /** {@return what the value must satisfy} */
   public String rule() {
     return rule;
   }

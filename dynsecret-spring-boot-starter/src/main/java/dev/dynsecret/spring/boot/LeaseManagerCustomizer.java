@@ -9,6 +9,10 @@ import dev.dynsecret.LeaseManager;
  */
 @FunctionalInterface
 public interface LeaseManagerCustomizer {
-  /** Changes {@code builder}; called once, before {@link LeaseManager.Builder#build()}. */
+  /**
+   * Changes {@code builder}; called once, before {@link LeaseManager.Builder#build()}.
+   *
+   * @param builder the builder, with the properties already applied
+   */
   void customize(LeaseManager.Builder builder);
 }

@@ -33,13 +33,21 @@ public class DynsecretEndpoint {
   /** The most leases one read returns. */
   public static final int MAX_LIMIT = 1000;
 
+  /** The manager whose leases the endpoint shows. */
   protected final LeaseManager manager;
 
+  /**
+   * An endpoint on {@code manager}.
+   *
+   * @param manager the manager whose leases to show
+   */
   public DynsecretEndpoint(LeaseManager manager) {
     this.manager = manager;
   }
 
-  /** Every registered secret with its definition (not its configuration) and lease counts. */
+  /**
+   * {@return every registered secret with its definition (not its configuration) and lease counts}
+   */
   @ReadOperation
   public Summary secrets() {
     Map<String, SecretView> secrets = new TreeMap<>();
@@ -56,6 +64,7 @@ public class DynsecretEndpoint {
    *     when absent
    * @param after the previous page's {@code nextCursor}
    * @param limit the most leases, 1 to {@value #MAX_LIMIT}; 100 when absent
+   * @param secret the dynamic secret's name
    * @return null (404) when no such secret is registered
    */
   @ReadOperation
@@ -79,6 +88,8 @@ public class DynsecretEndpoint {
   /**
    * One lease.
    *
+   * @param secret the dynamic secret's name
+   * @param leaseId the lease's id
    * @return null (404) when there is no such lease of that secret
    */
   @ReadOperation
@@ -86,6 +97,13 @@ public class DynsecretEndpoint {
     return find(secret, leaseId).map(LeaseView::of).orElse(null);
   }
 
+  /**
+   * The lease {@code leaseId} if it belongs to {@code secret}.
+   *
+   * @param secret the dynamic secret's name
+   * @param leaseId the lease's id
+   * @return the lease, or empty when there is no such lease of that secret
+   */
   protected Optional<Lease> find(String secret, String leaseId) {
     return manager.find(leaseId).filter(lease -> lease.secretName().equals(secret));
   }
@@ -99,13 +117,22 @@ public class DynsecretEndpoint {
     }
   }
 
-  /** The endpoint's root: which node answered, and every secret. */
+  /**
+   * The endpoint's root: which node answered, and every secret.
+   *
+   * @param nodeId the node id of the manager that answered
+   * @param secrets every registered secret, by name
+   */
   public record Summary(String nodeId, Map<String, SecretView> secrets) {}
 
   /**
    * A secret's definition without its provider configuration (which may hold credentials).
    *
+   * @param provider the provider type
+   * @param defaultTtl the default TTL, ISO-8601
+   * @param maxTtl the max TTL, ISO-8601
    * @param leaseLimit the most pending or active leases, or null for no limit
+   * @param leases how many of its leases are in each state
    */
   public record SecretView(String provider, String defaultTtl, String maxTtl,
       @Nullable Integer leaseLimit, LeaseCounts leases) {
@@ -116,11 +143,35 @@ public class DynsecretEndpoint {
     }
   }
 
-  /** A secret and a page of its leases; follow {@code nextCursor} with {@code ?after=}. */
+  /**
+   * A secret and a page of its leases; follow {@code nextCursor} with {@code ?after=}.
+   *
+   * @param secret the secret
+   * @param leases the page of its leases, oldest first
+   * @param nextCursor the cursor of the next page, or null on the last page
+   */
   public record SecretLeases(SecretView secret, List<LeaseView> leases,
       @Nullable String nextCursor) {}
 
-  /** A lease as the endpoint shows it: the {@link Lease} fields, times as ISO-8601 text. */
+  /**
+   * A lease as the endpoint shows it: the {@link Lease} fields, times as ISO-8601 text.
+   *
+   * @param id see {@link Lease#id()}
+   * @param secretName see {@link Lease#secretName()}
+   * @param state see {@link Lease#state()}, in lower case
+   * @param externalId see {@link Lease#externalId()}
+   * @param createdAt see {@link Lease#createdAt()}
+   * @param expiresAt see {@link Lease#expiresAt()}
+   * @param hardLimitAt see {@link Lease#hardLimitAt()}
+   * @param renewedAt see {@link Lease#renewedAt()}
+   * @param revokedAt see {@link Lease#revokedAt()}
+   * @param revokeReason see {@link Lease#revokeReason()}, in lower case
+   * @param revocationAttempts see {@link Lease#revocationAttempts()}
+   * @param nextAttemptAt see {@link Lease#nextAttemptAt()}
+   * @param lastError see {@link Lease#lastError()}
+   * @param revocationPending see {@link Lease#revocationPending()}
+   * @param metadata see {@link Lease#metadata()}
+   */
   public record LeaseView(String id, String secretName, String state, @Nullable String externalId,
       String createdAt, String expiresAt, String hardLimitAt, @Nullable String renewedAt,
       @Nullable String revokedAt, @Nullable String revokeReason, int revocationAttempts,

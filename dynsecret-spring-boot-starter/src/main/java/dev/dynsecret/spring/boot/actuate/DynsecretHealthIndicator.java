@@ -20,6 +20,13 @@ public class DynsecretHealthIndicator extends AbstractHealthIndicator {
   private final LeaseManager manager;
   private final Status revocationFailedStatus;
 
+  /**
+   * A health indicator on {@code manager}.
+   *
+   * @param manager the manager whose leases to judge
+   * @param revocationFailedStatus the status to report while a lease's revocation has failed for
+   * good
+   */
   public DynsecretHealthIndicator(LeaseManager manager, Status revocationFailedStatus) {
     super("dynsecret health check failed");
     this.manager = manager;

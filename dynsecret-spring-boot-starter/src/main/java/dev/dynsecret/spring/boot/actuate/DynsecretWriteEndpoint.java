@@ -24,6 +24,11 @@ import org.springframework.boot.convert.DurationStyle;
 @Endpoint(id = "dynsecret")
 public class DynsecretWriteEndpoint extends DynsecretEndpoint {
 
+  /**
+   * An endpoint on {@code manager}.
+   *
+   * @param manager the manager whose leases to renew and revoke
+   */
   public DynsecretWriteEndpoint(LeaseManager manager) {
     super(manager);
   }
@@ -33,6 +38,8 @@ public class DynsecretWriteEndpoint extends DynsecretEndpoint {
    * its hard limit.
    *
    * @param ttl e.g. {@code 30m} or {@code PT30M}
+   * @param secret the dynamic secret's name
+   * @param leaseId the lease's id
    * @return the renewed lease, or null (404) when there is no such lease of that secret
    */
   @WriteOperation
@@ -52,6 +59,8 @@ public class DynsecretWriteEndpoint extends DynsecretEndpoint {
    * Revokes a lease (idempotent). If the provider fails, the lease is returned as now stored: its
    * {@code lastError} says why, and background work retries the revocation.
    *
+   * @param secret the dynamic secret's name
+   * @param leaseId the lease's id
    * @return the lease, or null (404) when there is no such lease of that secret
    */
   @DeleteOperation
