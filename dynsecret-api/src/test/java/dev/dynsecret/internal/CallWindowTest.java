@@ -76,7 +76,14 @@ class CallWindowTest {
       int wave = Math.min(LIMIT, LEASES - released);
       assertTrue(provider.arrived.tryAcquire(wave, 30, TimeUnit.SECONDS),
           "the window did not fill to " + wave + " after " + released + " calls");
-      assertEquals(wave, window.snapshot().inFlight());
+      int inFlight = window.snapshot().inFlight();
+      if (wave == LIMIT) {
+        // A full wave started only once every call of the one before had left the window.
+        assertEquals(LIMIT, inFlight);
+      } else {
+        // The last, short wave may start while calls of the one before are still recording.
+        assertTrue(inFlight >= wave && inFlight <= LIMIT, "in flight: " + inFlight);
+      }
       provider.gate.release(wave);
       released += wave;
     }
