@@ -114,6 +114,8 @@ public final class LeaseManager implements AutoCloseable {
    * The window of provider calls due work keeps in flight, as it is now: how many are in flight
    * and how many may be (the adaptive limit, and its ceiling {@link Builder#maxInFlight}). For
    * metrics; it reads no store and also answers once the manager is closed.
+   *
+   * @return a snapshot of the window
    */
   public DueWorkWindow dueWorkWindow() {
     return window.snapshot();

@@ -572,6 +572,9 @@ public final class ApicSimulator implements AutoCloseable {
      * Starts with a request-rate limit, as {@link Faults#rateLimit(double, int)} sets one at run
      * time; {@link ApicSimulator#reset()} restores this one. Default: none.
      *
+     * @param perSecond the average rate allowed, above 0
+     * @param burst how many requests may arrive at once after a quiet spell; at least 1
+     * @return this builder
      * @throws IllegalArgumentException if {@code perSecond} is not above 0 or {@code burst} is
      *     below 1
      */

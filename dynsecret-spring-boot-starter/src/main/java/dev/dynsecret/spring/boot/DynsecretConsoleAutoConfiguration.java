@@ -51,7 +51,14 @@ public class DynsecretConsoleAutoConfiguration {
   private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._-]+)+");
   private static final String CSRF_TOKEN = "org.springframework.security.web.csrf.CsrfToken";
 
-  /** The console servlet, mapped to {@code <path>/*}. */
+  /**
+   * The console servlet, mapped to {@code <path>/*}.
+   *
+   * @param manager the application's lease manager
+   * @param properties the console's settings
+   * @param resourceLoader reads the token file
+   * @return the servlet's registration
+   */
   @Bean
   @ConditionalOnMissingBean(name = "dynsecretConsoleServlet")
   public ServletRegistrationBean<ConsoleServlet> dynsecretConsoleServlet(LeaseManager manager,

@@ -24,34 +24,58 @@ public class DynsecretConsoleProperties {
    */
   private @Nullable String tokenFile;
 
+  /** {@return whether the console is mounted ({@code dynsecret.console.enabled})} */
   public boolean isEnabled() {
     return enabled;
   }
 
+  /**
+   * Sets {@code enabled}.
+   *
+   * @param enabled the new value
+   */
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
   }
 
+  /** {@return the path the console is mounted under ({@code dynsecret.console.path})} */
   public String getPath() {
     return path;
   }
 
+  /**
+   * Sets {@code path}.
+   *
+   * @param path the new value
+   */
   public void setPath(String path) {
     this.path = path;
   }
 
+  /** {@return whether the console only shows and refuses every change} */
   public boolean isReadOnly() {
     return readOnly;
   }
 
+  /**
+   * Sets {@code readOnly}.
+   *
+   * @param readOnly the new value
+   */
   public void setReadOnly(boolean readOnly) {
     this.readOnly = readOnly;
   }
 
+  /** {@return the file holding the sign-in token, without Spring Security; or null} */
   public @Nullable String getTokenFile() {
     return tokenFile;
   }
 
+  /**
+   * Sets {@code tokenFile}.
+   *
+   * @param tokenFile the new value
+   */
   public void setTokenFile(@Nullable String tokenFile) {
     this.tokenFile = tokenFile;
   }

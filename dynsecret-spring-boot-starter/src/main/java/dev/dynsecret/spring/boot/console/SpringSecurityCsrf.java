@@ -12,7 +12,11 @@ import org.springframework.security.web.csrf.CsrfToken;
 public final class SpringSecurityCsrf {
   private SpringSecurityCsrf() {}
 
-  /** The request's token, or null where Spring Security's CSRF protection is off. */
+  /**
+   * {@return the request's token, or null where Spring Security's CSRF protection is off}
+   *
+   * @param request the request being served
+   */
   public static ConsoleRequest.@Nullable HostCsrf of(HttpServletRequest request) {
     Object attribute = request.getAttribute(CsrfToken.class.getName());
     if (attribute instanceof CsrfToken token) {
