@@ -1,5 +1,6 @@
 package dev.dynsecret.apic;
 
+import com.google.auto.service.AutoService;
 import dev.dynsecret.InvalidRequestException;
 import dev.dynsecret.apic.internal.ApicConnection;
 import dev.dynsecret.apic.internal.ApicOptions;
@@ -55,6 +56,7 @@ import org.jspecify.annotations.Nullable;
  * <p>No log line, exception message or {@code toString()} of this provider contains the API key,
  * the client secret, an access token or a generated client secret.
  */
+@AutoService(DynamicSecretProvider.class)
 public final class ApiConnectProvider implements DynamicSecretProvider {
   /** The provider type dynamic secrets name to use this provider. */
   public static final String TYPE = "ibm-api-connect";
