@@ -56,6 +56,8 @@ import org.jspecify.annotations.Nullable;
  * <p>No log line, exception message or {@code toString()} of this provider contains the API key,
  * the client secret, an access token or a generated client secret.
  */
+// The annotation is for the compiler only (it writes META-INF/services): users need not see its module.
+@SuppressWarnings("exports")
 @AutoService(DynamicSecretProvider.class)
 public final class ApiConnectProvider implements DynamicSecretProvider {
   /** The provider type dynamic secrets name to use this provider. */
