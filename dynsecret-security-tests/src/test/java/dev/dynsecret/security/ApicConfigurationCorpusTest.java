@@ -183,6 +183,13 @@ class ApicConfigurationCorpusTest {
         cases.add(with(key + " = " + escape(bad), key, bad, key, "whole number followed by ms"));
       }
     }
+    // The create deadline: the same format, and it must end well inside the pending grace period.
+    for (String bad : List.of("0ms", "99ms", "0s", "-1s", "+1s", "5m", "241s", "240001ms", "1h",
+        "1.5s", "30", "s", "30 s", "30S", "PT30S", "\uff13\uff10s", "30s\u0000", "thirty seconds",
+        "9999999999s")) {
+      cases.add(with(ApiConnectKeys.CREATE_DEADLINE + " = " + escape(bad),
+          ApiConnectKeys.CREATE_DEADLINE, bad, ApiConnectKeys.CREATE_DEADLINE, "from 100ms to 4m"));
+    }
     // Unknown keys, including near misses and junk.
     for (String unknown : List.of("apikey", "URL", "Url", "client_secret", "timeout",
         "consumer-org", " url", "url ", "ur\nl", "\u0000", "password", "x".repeat(10_000))) {
