@@ -46,12 +46,22 @@ public final class Console {
     this.handler = handler;
   }
 
-  /** A console over {@code manager}; choose how users are authenticated before building it. */
+  /**
+   * A console over {@code manager}; choose how users are authenticated before building it.
+   *
+   * @param manager the lease manager whose secrets and leases the console shows and acts on
+   * @return a builder
+   */
   public static Builder builder(LeaseManager manager) {
     return new Builder(manager);
   }
 
-  /** Answers one request; never throws for anything the request holds. */
+  /**
+   * Answers one request; never throws for anything the request holds.
+   *
+   * @param request the request, as the host received it
+   * @return the answer to send as is
+   */
   public ConsoleResponse handle(ConsoleRequest request) {
     return handler.handle(Objects.requireNonNull(request, "request"));
   }
@@ -72,6 +82,8 @@ public final class Console {
     /**
      * Users sign in with this token (compared in constant time); at least 16 characters.
      *
+     * @param token the sign-in token
+     * @return this builder
      * @throws InvalidRequestException on {@code token} if it is shorter
      */
     public Builder tokenAuthentication(Secret token) {
@@ -84,19 +96,33 @@ public final class Console {
       return this;
     }
 
-    /** The host authenticates users and checks CSRF on writes (see {@link ConsoleRequest}). */
+    /**
+     * The host authenticates users and checks CSRF on writes (see {@link ConsoleRequest}).
+     *
+     * @return this builder
+     */
     public Builder hostAuthentication() {
       this.host = true;
       return this;
     }
 
-    /** Whether to refuse every write (default false). */
+    /**
+     * Whether to refuse every write (default false).
+     *
+     * @param readOnly true to show leases without letting anyone act on them
+     * @return this builder
+     */
     public Builder readOnly(boolean readOnly) {
       this.readOnly = readOnly;
       return this;
     }
 
-    /** The clock sessions time out by (default the system's). */
+    /**
+     * The clock sessions time out by (default the system's).
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -105,6 +131,8 @@ public final class Console {
     /**
      * How long a token session lasts without a request (default 30 minutes).
      *
+     * @param timeout the idle time after which a session ends
+     * @return this builder
      * @throws InvalidRequestException on {@code sessionTimeout} unless positive
      */
     public Builder sessionTimeout(Duration timeout) {
@@ -119,6 +147,7 @@ public final class Console {
     /**
      * The console.
      *
+     * @return a console ready to {@link Console#handle handle} requests
      * @throws InvalidRequestException on {@code authentication} if writes would be open to anyone
      *     (no token, no host authentication, not read-only), or both kinds of authentication are
      *     set

@@ -44,7 +44,12 @@ public record ConsoleRequest(
    * @param token the value to send
    */
   public record HostCsrf(String headerName, String token) {
-    /** Checks required components. */
+    /**
+     * Checks required components.
+     *
+     * @param headerName the header the page must send the token in
+     * @param token the value to send
+     */
     public HostCsrf {
       Objects.requireNonNull(headerName, "headerName");
       Objects.requireNonNull(token, "token");
@@ -56,7 +61,19 @@ public record ConsoleRequest(
     }
   }
 
-  /** Checks required components; copies the headers with lower-case names. */
+  /**
+   * Checks required components; copies the headers with lower-case names.
+   *
+   * @param method the HTTP method, upper case
+   * @param path the path below the console's mount point, starting with {@code /}, not decoded
+   * @param mountPath where the console is mounted, or empty for the root
+   * @param query the raw query string; null or empty for none
+   * @param headers the request headers in any case; null for none
+   * @param body the request body; null for none
+   * @param user the user the host authenticated, or null
+   * @param hostCsrf the CSRF token the host checks on writes, or null
+   * @param secure whether the request came over TLS
+   */
   public ConsoleRequest {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(path, "path");
@@ -71,7 +88,12 @@ public record ConsoleRequest(
     body = body == null ? new byte[0] : body;
   }
 
-  /** The first value of header {@code name} (any case), or null. */
+  /**
+   * The first value of a header.
+   *
+   * @param name the header's name, in any case
+   * @return its first value, or null when the request has none
+   */
   public @Nullable String header(String name) {
     List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
     return values == null || values.isEmpty() ? null : values.get(0);

@@ -13,14 +13,24 @@ import java.util.Objects;
  * @param body the body, possibly empty
  */
 public record ConsoleResponse(int status, Map<String, String> headers, byte[] body) {
-  /** Copies the headers, keeping their order. */
+  /**
+   * Copies the headers, keeping their order.
+   *
+   * @param status the HTTP status
+   * @param headers the headers to set (each name once)
+   * @param body the body, possibly empty
+   */
   public ConsoleResponse {
     Objects.requireNonNull(headers, "headers");
     Objects.requireNonNull(body, "body");
     headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
   }
 
-  /** The body as UTF-8 text. */
+  /**
+   * The body as text.
+   *
+   * @return the body decoded as UTF-8
+   */
   public String bodyText() {
     return new String(body, StandardCharsets.UTF_8);
   }

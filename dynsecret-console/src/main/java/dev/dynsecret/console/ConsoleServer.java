@@ -48,17 +48,30 @@ public final class ConsoleServer implements AutoCloseable {
     this.url = url;
   }
 
-  /** A server for {@code console}. */
+  /**
+   * A server for {@code console}.
+   *
+   * @param console the console to serve
+   * @return a builder; {@link Builder#start()} binds and starts the server
+   */
   public static Builder builder(Console console) {
     return new Builder(console);
   }
 
-  /** Where the console answers, e.g. {@code http://127.0.0.1:8200/}. */
+  /**
+   * Where the console answers.
+   *
+   * @return the console's URL, e.g. {@code http://127.0.0.1:8200/}
+   */
   public String url() {
     return url;
   }
 
-  /** The port bound (useful after {@link Builder#port(int) port 0}). */
+  /**
+   * The port bound (useful after {@link Builder#port(int) port 0}).
+   *
+   * @return the port the server listens on
+   */
   public int port() {
     return server.getAddress().getPort();
   }
@@ -113,7 +126,12 @@ public final class ConsoleServer implements AutoCloseable {
       this.console = Objects.requireNonNull(console, "console");
     }
 
-    /** The address to listen on (default {@code 127.0.0.1}: this machine only). */
+    /**
+     * The address to listen on (default {@code 127.0.0.1}: this machine only).
+     *
+     * @param address a host name or IP address of this machine
+     * @return this builder
+     */
     public Builder bind(String address) {
       this.bind = Objects.requireNonNull(address, "address");
       return this;
@@ -122,6 +140,8 @@ public final class ConsoleServer implements AutoCloseable {
     /**
      * The port (default 8200; 0 for any free port).
      *
+     * @param port the port to listen on
+     * @return this builder
      * @throws InvalidRequestException on {@code port} outside 0..65535
      */
     public Builder port(int port) {
@@ -132,7 +152,12 @@ public final class ConsoleServer implements AutoCloseable {
       return this;
     }
 
-    /** Serve HTTPS with this context (the session cookie is then {@code Secure}). */
+    /**
+     * Serve HTTPS with this context (the session cookie is then {@code Secure}).
+     *
+     * @param context the TLS context holding the server's key and certificate; null for HTTP
+     * @return this builder
+     */
     public Builder tls(@Nullable SSLContext context) {
       this.tls = context;
       return this;
@@ -141,6 +166,8 @@ public final class ConsoleServer implements AutoCloseable {
     /**
      * Threads serving requests (default 4).
      *
+     * @param threads how many requests may be served at once
+     * @return this builder
      * @throws InvalidRequestException on {@code threads} outside 1..64
      */
     public Builder threads(int threads) {
@@ -154,6 +181,7 @@ public final class ConsoleServer implements AutoCloseable {
     /**
      * Binds and starts serving.
      *
+     * @return the running server; close it to stop
      * @throws InvalidRequestException on {@code bind} if the address is unknown
      * @throws UncheckedIOException if the port cannot be bound (in use, not allowed)
      */
