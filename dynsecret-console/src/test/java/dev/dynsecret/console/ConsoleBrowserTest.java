@@ -16,6 +16,7 @@ import dev.dynsecret.LeaseState;
 import dev.dynsecret.Secret;
 import dev.dynsecret.apic.simulator.Fault;
 import dev.dynsecret.apic.simulator.RequestKind;
+import dev.dynsecret.buildsupport.Browser;
 import dev.dynsecret.buildsupport.SecretsUsed;
 import java.net.URI;
 import java.net.http.HttpClient;

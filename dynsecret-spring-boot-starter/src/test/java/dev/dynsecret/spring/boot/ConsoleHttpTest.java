@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dynsecret.LeaseManager;
 import dev.dynsecret.LeaseState;
+import dev.dynsecret.buildsupport.Browser;
 import dev.dynsecret.buildsupport.SecretsUsed;
 import dev.dynsecret.testkit.RecordingProvider;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.dynsecret.spring.boot;
+package dev.dynsecret.buildsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,19 +18,28 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * through {@code /usr/bin/chromedriver}. Both paths are given, so Selenium Manager never looks for
  * (or downloads) a browser or a driver. Missing packages skip the test with a message saying how
  * to install them; {@code .ci/run} installs them.
+ *
+ * <p>For the console's browser tests (in {@code dynsecret-console} and the Spring Boot starter).
+ * Selenium and JUnit are {@code provided} here: a module that uses this class brings them in its
+ * own test scope, and no other module's tests see Selenium.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-  final ChromeDriver driver;
+  /** The browser, for the test to drive. */
+  public final ChromeDriver driver;
 
   private Browser(ChromeDriver driver) {
     this.driver = driver;
   }
 
-  /** A headless browser, or the calling test skipped when Chromium is not installed. */
-  static Browser start() {
+  /**
+   * Starts a headless browser, or skips the calling test when Chromium is not installed.
+   *
+   * @return the browser; close it when done
+   */
+  public static Browser start() {
     Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "browser tests skipped: " + CHROMIUM + " or " + CHROMEDRIVER + " is missing; install"
             + " them with: apt-get install -y chromium chromium-driver (.ci/run does)");
@@ -45,16 +54,25 @@ final class Browser implements AutoCloseable {
     return new Browser(new ChromeDriver(service, options));
   }
 
-  WebDriverWait waiting(Duration timeout) {
+  /**
+   * A wait for conditions on the page.
+   *
+   * @param timeout how long before the wait fails
+   * @return the wait
+   */
+  public WebDriverWait waiting(Duration timeout) {
     return new WebDriverWait(driver, timeout);
   }
 
   /**
-   * Saves a screenshot in target/screenshots.
-   * {@code dynsecret.screenshotDir}; run from an IDE they go to target/screenshots).
+   * Saves a screenshot as {@code console-<name>.png} in the folder the system property {@code
+   * dynsecret.screenshotDir} names (the console module's build sets it to the docs' image folder),
+   * else in target/screenshots.
+   *
+   * @param name the view shown
    */
-  void screenshot(String name) {
-    Path dir = Path.of(System.getProperty("dynsecret.screenshotDir.spring", "target/screenshots"));
+  public void screenshot(String name) {
+    Path dir = Path.of(System.getProperty("dynsecret.screenshotDir", "target/screenshots"));
     try {
       Files.createDirectories(dir);
       Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
