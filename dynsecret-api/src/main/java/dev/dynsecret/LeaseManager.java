@@ -596,9 +596,10 @@ public final class LeaseManager implements AutoCloseable {
     }
 
     /**
-     * The most due leases claimed per store round trip, 1 to 10,000. A claim asks for no more
-     * leases than the window has free places, so no claimed lease waits on this node; this caps
-     * it further. Default 100.
+     * The most due leases claimed per store round trip, 1 to 10,000. Claims run ahead of the
+     * window of provider calls by at most one such chunk: its leases start as places free, and
+     * one still waiting after a quarter of the claim timeout is handed back rather than started.
+     * Default 100.
      *
      * @param leases the most leases claimed per round trip
      * @return this builder
@@ -610,7 +611,8 @@ public final class LeaseManager implements AutoCloseable {
 
     /**
      * How long a claim on a due lease lasts; if the claiming node dies, another takes the lease
-     * over after this. It must exceed the longest provider call. Default 2 min.
+     * over after this. A call starts with at least three quarters of its claim left, so this must
+     * exceed the longest provider call by a third. Default 2 min.
      *
      * @param timeout how long a claim on a due lease lasts; if the claiming node dies, another
      *     takes the lease over after this

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Background work keeps a window of provider calls in flight, refilled as calls finish: a slow
- * call holds up only its own place, a lease is claimed only when its call can start, and a
- * provider that reports throttling narrows the window.
+ * call holds up only its own place, claims run ahead of the window in chunks but a lease is never
+ * started on a claim running out, and a provider that reports throttling narrows the window.
  */
 class DueWorkWindowTest {
   private static final String SECRET = "orders-api";
@@ -131,15 +131,16 @@ class DueWorkWindowTest {
   }
 
   @Test
-  void aLeaseIsClaimedOnlyWhenItsCallCanStartSoItsClaimIsLiveWhenTheCallStarts()
+  void aClaimedLeaseThatWaitsTooLongForAPlaceIsHandedBackSoNoCallStartsOnAClaimRunningOut()
       throws Exception {
     Semaphore arrived = new Semaphore(0);
     Semaphore gate = new Semaphore(0);
-    List<String> lapsed = new CopyOnWriteArrayList<>();
+    List<String> lapsing = new CopyOnWriteArrayList<>();
     HookedProvider provider = new HookedProvider((credential, context) -> {
       LeaseRecord lease = store.find(credential.leaseId()).orElseThrow();
-      if (!"node-a".equals(lease.claimedBy()) || !clock.instant().isBefore(lease.dueAt())) {
-        lapsed.add(credential.leaseId() + " claimed by " + lease.claimedBy() + " until "
+      Instant threeQuartersLeft = clock.instant().plus(CLAIM_TIMEOUT.multipliedBy(3).dividedBy(4));
+      if (!"node-a".equals(lease.claimedBy()) || threeQuartersLeft.isAfter(lease.dueAt())) {
+        lapsing.add(credential.leaseId() + " claimed by " + lease.claimedBy() + " until "
             + lease.dueAt() + ", called at " + clock.instant());
       }
       arrived.release();
@@ -151,22 +152,38 @@ class DueWorkWindowTest {
     CompletableFuture<Integer> worked = CompletableFuture.supplyAsync(manager::processDue);
     for (int wave = 0; wave < 5; wave++) {
       assertTrue(arrived.tryAcquire(2, 30, TimeUnit.SECONDS), "wave " + wave + " never came");
-      long claimedByThisNode = ids.stream()
-          .map(id -> store.find(id).orElseThrow())
-          .filter(lease -> lease.state() == LeaseState.ACTIVE)
-          .filter(lease -> "node-a".equals(lease.claimedBy()))
-          .count();
-      assertEquals(2, claimedByThisNode, "the window is full: only its calls hold claims");
-      // The calls are slow: by the time the next wave starts, a claim taken before this wave
-      // would have lapsed (each call still ends well within its own claim).
+      assertEquals(2, manager.dueWorkWindow().inFlight(), "the window is full");
+      // The calls are slow: the leases claimed with this wave but still waiting for a place would
+      // have only a quarter of their claim left when the next wave starts (each call still ends
+      // well within its own claim). They are handed back and claimed afresh instead.
       clock.advance(CLAIM_TIMEOUT.multipliedBy(3).dividedBy(4));
       gate.release(2);
     }
 
     assertEquals(10, worked.get(30, TimeUnit.SECONDS));
-    assertEquals(List.of(), lapsed, "calls started on claims that had lapsed");
+    assertEquals(List.of(), lapsing, "calls started with less than 3/4 of their claim left");
     assertEquals(new HashSet<>(ids), new HashSet<>(provider.revoked()));
     assertEquals(10, provider.revoked().size(), "each credential deleted once");
+    for (String id : ids) {
+      LeaseRecord lease = store.find(id).orElseThrow();
+      assertEquals(LeaseState.REVOKED, lease.state(), id);
+      assertEquals(null, lease.claimedBy(), id + " still claimed");
+    }
+  }
+
+  @Test
+  void leasesAreClaimedAheadOfASmallWindowInChunksOfTheBatchSize() {
+    LeaseManager manager = open(manager(new StubProvider()).maxInFlight(2).claimBatchSize(25));
+    List<String> ids = expiredLeases(manager, 100);
+    int before = store.claimRoundTrips();
+
+    assertEquals(100, manager.processDue());
+    // 100 leases in chunks of 25: four full claims and the one that finds nothing more due, not
+    // one claim per place that frees in a window of 2.
+    assertEquals(5, store.claimRoundTrips() - before, "claim round trips");
+    for (String id : ids) {
+      assertEquals(LeaseState.REVOKED, manager.get(id).state(), id);
+    }
   }
 
   @Test

@@ -5,7 +5,8 @@ import dev.dynsecret.StoreException;
 import dev.dynsecret.spi.LeaseRecord;
 import dev.dynsecret.spi.LeaseStore;
 import java.time.Instant;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -17,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * again, reconciled if its create never completed, or handed back otherwise. Also purges old
  * history.
  *
- * <p>Claimed leases are worked in the {@link CallWindow}: a lease is claimed only when there is a
- * place for its call, and its call starts at once, so no claimed lease waits on this node while
- * its claim runs down; the claim timeout only has to outlast the call itself.
+ * <p>Claimed leases are worked in the {@link CallWindow}. Claims run at most one window ahead of
+ * the calls, and a claimed lease that waits for a place for a quarter of the claim timeout is
+ * handed back rather than started, so a call always starts with three quarters of its claim left.
  */
 public final class DueWork {
   private static final Logger log = LoggerFactory.getLogger(DueWork.class);
@@ -39,9 +40,13 @@ public final class DueWork {
 
   /**
    * Claims due leases and starts their work while the window has room, until a claim comes back
-   * short (nothing more is due now). Leases are claimed in chunks of at most the free places
-   * (and at most {@code claimBatchSize}); a full chunk means "look again as soon as a place is
-   * free", so a backlog is worked without waiting for the poll interval.
+   * short (nothing more is due now). Claims run ahead of the window by at most one window: when
+   * every claimed lease has started, the next chunk (at most the window's limit, and at most
+   * {@code claimBatchSize}) is claimed while the calls run, and each of its leases starts as soon
+   * as a place is free. So a fast provider is not held to one store round trip per few leases,
+   * and a backlog is worked without waiting for the poll interval. A claimed lease that has
+   * waited for a place for a quarter of the claim timeout (calls hanging) is handed back, due at
+   * once, rather than started: a call always starts with three quarters of its claim left.
    *
    * <p>A node that cannot write stops acting: first, whatever this node owes the store from an
    * earlier failure is written (if the store still fails, the pass ends there, claiming
@@ -59,34 +64,54 @@ public final class DueWork {
     revocation.owed().settle(store);
     Pass pass = new Pass();
     StoreException claimFailure = null;
+    Deque<LeaseRecord> claimed = new ArrayDeque<>();
+    Instant claimedAt = null; // when the leases in claimed were claimed (one chunk at a time)
+    boolean drained = false; // the last claim came back short: nothing more is due now
     while (true) {
       int room = window.awaitRoom(() -> halted(pass));
       if (room == 0) {
         break; // the store failed, or closing
       }
-      int wanted = Math.min(room, settings.claimBatchSize());
-      Instant now = settings.clock().instant();
-      List<LeaseRecord> claimed;
-      try {
-        claimed = store.claimDue(settings.nodeId(), now, settings.claimTimeout(), wanted);
-      } catch (StoreException e) {
-        claimFailure = e;
-        pass.storeFailure.compareAndSet(null, e);
-        break;
+      if (claimed.isEmpty()) {
+        if (drained) {
+          break;
+        }
+        int wanted = settings.claimBatchSize();
+        claimedAt = settings.clock().instant();
+        try {
+          claimed.addAll(store.claimDue(settings.nodeId(), claimedAt, settings.claimTimeout(),
+              wanted));
+        } catch (StoreException e) {
+          claimFailure = e;
+          pass.storeFailure.compareAndSet(null, e);
+          break;
+        }
+        drained = claimed.size() < wanted;
+        if (claimed.isEmpty()) {
+          break;
+        }
       }
-      for (LeaseRecord lease : claimed) {
+      Instant now = settings.clock().instant();
+      for (int started = 0; started < room && !claimed.isEmpty(); ) {
+        LeaseRecord lease = claimed.poll();
+        if (claimRunningDown(claimedAt, now)) {
+          handBack(lease, now, pass);
+          drained = false; // it is due again: claim it afresh
+          continue;
+        }
+        started++;
         pass.started();
         if (!window.start(() -> work(lease, now, pass), pass::ended)) {
-          // Closing: the call was never started; hand the claim back once the store answers.
-          revocation.owed().oweIfNone(LeaseTransitions.released(lease, now));
+          // Closing: the call was never started.
+          handBack(lease, now, pass);
           pass.stopped.incrementAndGet();
           pass.ended();
         }
       }
-      if (claimed.size() < wanted) {
-        break;
-      }
     }
+    // Closing, or the store failed: what was claimed and not started goes back.
+    Instant now = settings.clock().instant();
+    claimed.forEach(lease -> handBack(lease, now, pass));
     if (awaitCalls) {
       pass.awaitEnded();
     }
@@ -101,6 +126,34 @@ public final class DueWork {
           settings.nodeId(), failure.getMessage(), pass.stopped.get(), revocation.owed().size());
     }
     return worked;
+  }
+
+  /**
+   * Whether less than three quarters of a claim taken at {@code claimedAt} is left at {@code now}
+   * (counted from the time the claim was asked for, which the claim's deadline is not before).
+   */
+  private boolean claimRunningDown(Instant claimedAt, Instant now) {
+    return !now.isBefore(claimedAt.plus(settings.claimTimeout().dividedBy(4)));
+  }
+
+  /**
+   * Hands a claimed lease that was not started back to the store, due at once, so any node works
+   * it; owed instead if the store has failed in this pass or fails now.
+   */
+  private void handBack(LeaseRecord lease, Instant now, Pass pass) {
+    LeaseRecord released = LeaseTransitions.released(lease, now);
+    if (halted(pass)) {
+      revocation.owed().oweIfNone(released);
+      return;
+    }
+    try {
+      store.update(released);
+    } catch (ConflictException lostRace) {
+      log.debug("Lease {} changed while claimed; leaving it to its new owner", lease.id());
+    } catch (StoreException e) {
+      pass.storeFailure.compareAndSet(null, e);
+      revocation.owed().oweIfNone(released);
+    }
   }
 
   /**
