@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * again, reconciled if its create never completed, or handed back otherwise. Also purges old
  * history.
  *
- * <p>Claimed leases are worked in the {@link CallWindow}. Claims run at most one window ahead of
+ * <p>Claimed leases are worked in the {@link CallWindow}. Claims run at most one chunk ahead of
  * the calls, and a claimed lease that waits for a place for a quarter of the claim timeout is
  * handed back rather than started, so a call always starts with three quarters of its claim left.
  */
@@ -40,10 +40,9 @@ public final class DueWork {
 
   /**
    * Claims due leases and starts their work while the window has room, until a claim comes back
-   * short (nothing more is due now). Claims run ahead of the window by at most one window: when
-   * every claimed lease has started, the next chunk (at most the window's limit, and at most
-   * {@code claimBatchSize}) is claimed while the calls run, and each of its leases starts as soon
-   * as a place is free. So a fast provider is not held to one store round trip per few leases,
+   * short (nothing more is due now). Claims run ahead of the window by at most one chunk: when
+   * every claimed lease has started, the next {@code claimBatchSize} leases are claimed while the
+   * calls run, and each of them starts as soon as a place is free. So a fast provider is not held to one store round trip per few leases,
    * and a backlog is worked without waiting for the poll interval. A claimed lease that has
    * waited for a place for a quarter of the claim timeout (calls hanging) is handed back, due at
    * once, rather than started: a call always starts with three quarters of its claim left.
