@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -134,7 +135,10 @@ class DueWorkWindowTest {
   void aClaimedLeaseThatWaitsTooLongForAPlaceIsHandedBackSoNoCallStartsOnAClaimRunningOut()
       throws Exception {
     Semaphore arrived = new Semaphore(0);
-    Semaphore gate = new Semaphore(0);
+    // One gate per wave, taken by each call before it says it arrived, so a call can only be let
+    // go with its own wave (a call held back across two clock moves would outlive its claim, and
+    // a lease whose claim lapsed is taken over: that is the claim rule, not what is tested here).
+    AtomicReference<CountDownLatch> gate = new AtomicReference<>(new CountDownLatch(1));
     List<String> lapsing = new CopyOnWriteArrayList<>();
     HookedProvider provider = new HookedProvider((credential, context) -> {
       LeaseRecord lease = store.find(credential.leaseId()).orElseThrow();
@@ -143,21 +147,24 @@ class DueWorkWindowTest {
         lapsing.add(credential.leaseId() + " claimed by " + lease.claimedBy() + " until "
             + lease.dueAt() + ", called at " + clock.instant());
       }
+      CountDownLatch wave = gate.get();
       arrived.release();
-      gate.acquireUninterruptibly();
+      await(wave);
     });
-    LeaseManager manager = open(manager(provider).maxInFlight(2));
+    // A window of one place: its limit cannot adapt below that, so each call is a wave of its own
+    // however long the test takes to let it go.
+    LeaseManager manager = open(manager(provider).maxInFlight(1));
     List<String> ids = expiredLeases(manager, 10);
 
     CompletableFuture<Integer> worked = CompletableFuture.supplyAsync(manager::processDue);
-    for (int wave = 0; wave < 5; wave++) {
-      assertTrue(arrived.tryAcquire(2, 30, TimeUnit.SECONDS), "wave " + wave + " never came");
-      assertEquals(2, manager.dueWorkWindow().inFlight(), "the window is full");
-      // The calls are slow: the leases claimed with this wave but still waiting for a place would
-      // have only a quarter of their claim left when the next wave starts (each call still ends
-      // well within its own claim). They are handed back and claimed afresh instead.
+    for (int wave = 0; wave < 10; wave++) {
+      assertTrue(arrived.tryAcquire(1, 30, TimeUnit.SECONDS), "call " + wave + " never came");
+      assertEquals(1, manager.dueWorkWindow().inFlight(), "the window is full");
+      // The call is slow: the leases claimed with it, still waiting for the place, would have
+      // only a quarter of their claim left when the next call starts (each call still ends well
+      // within its own claim). They are handed back and claimed afresh instead.
       clock.advance(CLAIM_TIMEOUT.multipliedBy(3).dividedBy(4));
-      gate.release(2);
+      gate.getAndSet(new CountDownLatch(1)).countDown();
     }
 
     assertEquals(10, worked.get(30, TimeUnit.SECONDS));
