@@ -287,8 +287,9 @@ final class ExpiryFigures {
               rates[nodes]), "≥ 0.8", rates[nodes] >= 0.8 * ceiling));
     }
     lines.add(Row.context(5, String.format("same run: the ceiling on %s — %,d one-row UPDATE"
-        + " transactions by id and version, plain JDBC, " + CEILING_THREADS + " threads, no library (one such"
-        + " transaction per revoked lease is the least the library needs)", db, due),
+        + " transactions by id and version, plain JDBC, %d threads, no library (one such"
+        + " transaction per revoked lease is the least the library needs)", db, due,
+        CEILING_THREADS),
         String.format("%,.0f/s (%,.0f before, %,.0f after the library's runs)", ceiling, before,
             after)));
     // Tuning: a smaller in-flight limit, and larger claims (fewer claim round trips).
@@ -359,9 +360,9 @@ final class ExpiryFigures {
   static double multiNodeRate(BenchDatabase pg, int nodes, int due, int batch, int limit)
       throws Exception {
     // Each manager's pool has as many connections as the plain-JDBC ceiling has threads: the
-    // in-flight limit bounds provider calls, the pool bounds the database's concurrency. (With 18
-    // connections per manager, 2 cores shared with the database spent their time switching
-    // between its backends: 0.5 of the ceiling instead of 0.8.)
+    // in-flight limit bounds provider calls, the pool bounds the database's concurrency. (Quick
+    // runs with 18 connections per manager gave 0.35-0.54 of the ceiling, with 4-6 connections
+    // 0.67-0.82; see benchmarks/results/HISTORY.md.)
     int connections = CEILING_THREADS;
     String prefix = pg.freshSchema();
     pg.bulkInsert(prefix, SECRET, "d", 1, due, T0, groupDue(0), T0.plus(Duration.ofDays(30)));

@@ -42,8 +42,9 @@ public final class DueWork {
    * Claims due leases and starts their work while the window has room, until a claim comes back
    * short (nothing more is due now). Claims run ahead of the window by at most one chunk: when
    * every claimed lease has started, the next {@code claimBatchSize} leases are claimed while the
-   * calls run, and each of them starts as soon as a place is free. So a fast provider is not held to one store round trip per few leases,
-   * and a backlog is worked without waiting for the poll interval. A claimed lease that has
+   * calls run, and each of them starts as soon as a place is free. So a fast provider is not held
+   * to one store round trip per few leases, and a backlog is worked without waiting for the poll
+   * interval. A claimed lease that has
    * waited for a place for a quarter of the claim timeout (calls hanging) is handed back, due at
    * once, rather than started: a call always starts with three quarters of its claim left.
    *

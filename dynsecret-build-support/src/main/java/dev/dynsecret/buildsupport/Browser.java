@@ -66,8 +66,8 @@ public final class Browser implements AutoCloseable {
 
   /**
    * Saves a screenshot as {@code console-<name>.png} in the folder the system property {@code
-   * dynsecret.screenshotDir} names (the console module's build sets it to the docs' image folder),
-   * else in target/screenshots.
+   * dynsecret.screenshotDir} names, else in target/screenshots (docs/console.md says how to
+   * refresh the docs' copies).
    *
    * @param name the view shown
    */
