@@ -323,6 +323,9 @@ public final class JdbcLeaseStore implements LeaseStore {
     });
   }
 
+  /** How often a claim that deadlocked with another node's is tried before the error is thrown. */
+  private static final int CLAIM_ATTEMPTS = 3;
+
   @Override
   public List<LeaseRecord> claimDue(String nodeId, Instant now, Duration claimTimeout, int limit) {
     if (nodeId == null || nodeId.isBlank() || nodeId.length() > 128) {
@@ -339,7 +342,18 @@ public final class JdbcLeaseStore implements LeaseStore {
     releaseInDoubtClaims();
     List<LeaseRecord> attempted = new ArrayList<>();
     try {
-      return claim(nodeId, at, deadline, limit, attempted);
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return claim(nodeId, at, deadline, limit, attempted);
+        } catch (StoreException e) {
+          // Nodes claiming at once can deadlock on the due index (InnoDB says so, and PostgreSQL
+          // can too); the database rolled the claim back, so it is simply tried again.
+          if (attempt == CLAIM_ATTEMPTS || !Transactions.isDeadlock(e)) {
+            throw e;
+          }
+          attempted.clear();
+        }
+      }
     } catch (RuntimeException failed) {
       // Rolled back, unless the commit reached the database and only its answer was lost: then
       // these leases are claimed by a node that does not know it. Hand them back once the

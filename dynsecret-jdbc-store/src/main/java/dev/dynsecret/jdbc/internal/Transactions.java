@@ -206,6 +206,21 @@ public final class Transactions {
     return false;
   }
 
+  /**
+   * Whether {@code e} was caused by a deadlock or serialization failure, after which the database
+   * has rolled the transaction back and it may simply be run again: SQLState 40001 (MariaDB's
+   * deadlock, PostgreSQL's serialization failure) or 40P01 (PostgreSQL's deadlock).
+   */
+  public static boolean isDeadlock(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql
+          && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The exception a caller sees for a database failure during {@code operation}. */
   public static StoreException translate(String operation, SQLException e) {
     String state = e.getSQLState() == null ? "" : " [SQLState " + e.getSQLState() + "]";
