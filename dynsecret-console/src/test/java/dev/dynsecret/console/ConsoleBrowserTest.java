@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.openqa.selenium.support.ui.ExpectedConditions.attributeToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable;
 import static org.openqa.selenium.support.ui.ExpectedConditions.invisibilityOfElementLocated;
+import static org.openqa.selenium.support.ui.ExpectedConditions.numberOfElementsToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated;
 import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
@@ -84,6 +85,11 @@ class ConsoleBrowserTest {
     wait(textToBePresentInElementLocated(By.id("leases-secret"), secret));
   }
 
+  /**
+   * A lease's row. Wait for it to be gone with {@code numberOfElementsToBe(row, 0)}, not {@code
+   * invisibilityOfElementLocated}: the page re-renders the table every refresh, and Selenium takes
+   * a row gone stale in between for one that disappeared.
+   */
   private static By row(String leaseId) {
     return By.cssSelector("#leases tr[data-lease-id='" + leaseId + "']");
   }
@@ -174,7 +180,7 @@ class ConsoleBrowserTest {
     assertTrue(shown.matches("[0-3]s|expired"), shown);
     browser.screenshot("leases");
     // The engine (poll interval 200 ms) revokes it once it runs out; the page's refresh drops it.
-    wait(invisibilityOfElementLocated(row(id)));
+    wait(numberOfElementsToBe(row(id), 0));
     Lease lease = fixture.manager.get(id);
     assertEquals(LeaseState.REVOKED, lease.state());
     assertTrue(browser.driver.findElements(row(longer)).size() == 1
@@ -221,7 +227,7 @@ class ConsoleBrowserTest {
     wait(elementToBeClickable(By.cssSelector("#leases tr[data-lease-id='" + id + "'] .revoke")))
         .click();
     wait(visibilityOfElementLocated(By.id("confirm-ok"))).click();
-    wait(invisibilityOfElementLocated(row(id)));
+    wait(numberOfElementsToBe(row(id), 0));
     assertEquals(LeaseState.REVOKED, fixture.manager.get(id).state());
     assertFalse(fixture.apic.isValidAppCredential(created.secretData().get("CLIENT_ID").reveal(),
         created.secretData().get("CLIENT_SECRET")));
@@ -249,7 +255,7 @@ class ConsoleBrowserTest {
           "#leases tr[data-lease-id='" + id + "'] .force-revoke"))).click();
       wait(textToBePresentInElementLocated(By.id("confirm-text"), "even though the provider"));
       browser.driver.findElement(By.id("confirm-ok")).click();
-      wait(invisibilityOfElementLocated(row(id)));
+      wait(numberOfElementsToBe(row(id), 0));
       assertEquals(LeaseState.REVOKED, fixture.manager.get(id).state());
     } finally {
       fixture.apic.faults().clear();
