@@ -142,6 +142,8 @@ class ManagedCredentialWeekTest {
         maxLive = Math.max(maxLive, apic.sim.liveCredentialCount());
       }
 
+      // A rotation in the week's last minutes has its overlap still running: not judged.
+      int overlapStillOpen = previous != null ? 1 : 0;
       credential.close();
       apic.clock.advance(Duration.ofMinutes(10)); // past the pending grace period
       apic.leases.processDue();                   // reconciles the lost answers
@@ -180,7 +182,8 @@ class ManagedCredentialWeekTest {
       // 7 days of 8-hour leases rotating up to an hour early: 21 to 24 rotations.
       assertTrue(apic.count(ROTATED) >= 20 && apic.count(ROTATED) <= 28,
           "rotations: " + apic.count(ROTATED));
-      assertEquals(apic.count(ROTATED), overlaps.size(), "each rotation had an overlap");
+      assertEquals(apic.count(ROTATED) - overlapStillOpen, overlaps.size(),
+          "each rotation had an overlap");
       assertTrue(overlapStats.getMin() >= 5, "the old credential worked for the whole overlap");
       assertTrue(apic.count(RENEWED) > 7 * 24, "renewals: " + apic.count(RENEWED));
       assertTrue(apic.sim.faults().injected() > 20, "faults injected");
